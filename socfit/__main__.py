@@ -1,0 +1,3 @@
+from socfit.cli import main
+
+main()

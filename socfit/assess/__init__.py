@@ -1,0 +1,1 @@
+"""Per-occupation facts and NIW checks, computed from the pack."""

@@ -1,0 +1,143 @@
+"""The `socfit` command line. Errors a user can fix print one line and exit 2; nothing prints a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from socfit import __version__
+from socfit.errors import CodeError, SocfitError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Recommend the right U.S. SOC 2018 code for an immigration petition, with evidence.")
+data_app = typer.Typer(no_args_is_help=True, help="Build, inspect and download the knowledge pack.")
+app.add_typer(data_app, name="data")
+out = Console()
+err = Console(stderr=True)
+
+PackOpt = typer.Option(None, "--pack", envvar="SOCFIT_PACK", help="Pack file (default: per-user data folder).")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+                    transient=True, disable=not err.is_terminal)
+
+
+def _dump(obj) -> None:
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@app.callback(invoke_without_command=True)
+def _main(version: bool = typer.Option(False, "--version", help="Print the version and exit.")) -> None:
+    if version:
+        out.print(f"socfit {__version__}")
+        raise typer.Exit()
+
+
+@data_app.command("build")
+def data_build(
+    sources: Optional[Path] = typer.Option(None, "--sources", help="Folder of official files (default: $SOCFIT_SOURCES, else ../shared/data)."),
+    out_path: Optional[Path] = typer.Option(None, "--out", envvar="SOCFIT_PACK", help="Where to write the pack."),
+) -> None:
+    """Parse every official source into one SQLite knowledge pack (atomic: the old pack survives a failure)."""
+    from socfit.config import default_pack, resolve_sources
+    from socfit.pack import build_pack
+
+    src = resolve_sources(sources)
+    dest = out_path or default_pack()
+    with _progress() as prog:
+        task = prog.add_task("building", total=1)
+        rep = build_pack(src, dest, lambda d, i, n: prog.update(task, description=d, completed=i, total=n))
+    for w in rep.warnings:
+        err.print(f"[yellow]warning:[/] {w}", soft_wrap=True)
+    out.print(f"Built {rep.path} ({rep.bytes / 2**20:.1f} MB) in {rep.seconds:.1f} s from {src}")
+    out.print(", ".join(f"{k} {v:,}" for k, v in rep.counts.items()))
+
+
+@data_app.command("status")
+def data_status(pack: Optional[Path] = PackOpt, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Pack path, per-source versions and row counts, and an integrity check."""
+    from socfit.config import default_pack
+    from socfit.pack import open_pack
+
+    st = open_pack(pack or default_pack()).status()
+    if as_json:
+        _dump(st)
+        return
+    out.print(f"[bold]{st['pack']}[/]  id {st['pack_id']}, built {st['built_at']}, {st['bytes'] / 2**20:.1f} MB, "
+              f"integrity: {st['integrity']}")
+    t = Table("source", "version", "rows", "sha256", "provenance")
+    for s in st["sources"]:
+        match = [f["matches_provenance"] for f in s["files"] if f["matches_provenance"] is not None]
+        t.add_row(s["name"], s["version"], f"{s['rows']:,}", s["sha256"][:12],
+                  "match" if match and all(match) else ("DIFFERS" if match else "—"))
+    out.print(t)
+    out.print(", ".join(f"{k} {v:,}" for k, v in st["counts"].items()))
+
+
+@data_app.command("download")
+def data_download(
+    dest: Path = typer.Option(..., "--dest", help="Folder to lay the official files out in."),
+    mirror: Optional[str] = typer.Option(None, "--mirror", help="Replace scheme+host of every official URL."),
+    only: Optional[list[str]] = typer.Option(None, "--only", help="Fetch only these sources (repeatable)."),
+) -> None:
+    """Fetch the official files from the agencies' URLs, verify them, and lay them out for `data build`."""
+    from socfit.sources.download import download
+
+    with _progress() as prog:
+        task = prog.add_task("downloading", total=1)
+        rep = download(dest, mirror=mirror, only=only,
+                       progress=lambda d, i, n: prog.update(task, description=d, completed=i, total=n))
+    for f in rep.files:
+        out.print(f"{f['path']}  {f['bytes']:,} B  sha256 {f['sha256'][:12]}")
+    for w in rep.warnings:
+        err.print(f"[yellow]warning:[/] {w}", soft_wrap=True)
+    for e in rep.errors:
+        err.print(f"[red]error:[/] {e}", soft_wrap=True)
+    if rep.errors:
+        raise typer.Exit(1)
+    out.print(f"Downloaded {len(rep.files)} files to {dest}; now run: socfit data build --sources {dest}")
+
+
+@app.command("occupation")
+def occupation(code: str = typer.Argument(..., help="15-1252, 151252, 15-1252.00, 15-1299.08 or a SOC 2010 code"),
+               pack: Optional[Path] = PackOpt, as_json: bool = typer.Option(False, "--json")) -> None:
+    """One occupation card: titles, definition, Job Zone, education, wages, tasks, programs, data versions."""
+    from socfit.api import occupation as get_card
+    from socfit.render.occupation import render_card
+
+    c = get_card(code, pack)
+    if as_json:
+        _dump(c.to_dict())
+    else:
+        out.print(render_card(c))
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    """Errors are one plain line on stderr (no wrapping, no markup) so scripts and people can read them."""
+    sys.stderr.write(f"error: {msg}\n")
+    sys.exit(code)
+
+
+def main() -> None:
+    try:
+        app()
+    except CodeError as e:
+        if e.suggestions:
+            sys.stderr.write("nearest: " + "; ".join(f"{c} {t}" for c, t in e.suggestions) + "\n")
+        _fail(str(e))
+    except SocfitError as e:
+        _fail(str(e))
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Turn results into text, JSON, Markdown/HTML/PDF."""
