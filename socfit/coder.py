@@ -1,0 +1,193 @@
+"""The coder: a job title (any language) and optional duties -> ranked SOC 2018 codes with evidence.
+
+`Coder` holds the index and encoders for one pack; `code()` is the one-call API. Scores are softmax
+probabilities over the candidates, calibrated on held-out dictionary titles (see scripts/train_ranker.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socfit.errors import InputError
+from socfit.pack.store import Pack
+from socfit.retrieve import rank
+from socfit.retrieve.index import TitleIndex, get_index, split_duties
+from socfit.retrieve.normalize import is_ascii_english, normalize_title
+
+MAX_TITLE = 300
+MAX_DUTIES = 20_000
+CONFIDENT_SCORE = 0.5
+CONFIDENT_GAP = 0.2
+
+
+@dataclass
+class Match:
+    text: str
+    source: str
+    similarity: float
+
+
+@dataclass
+class TaskMatch:
+    task: str
+    duty: str
+    similarity: float
+
+
+@dataclass
+class Candidate:
+    soc_code: str
+    soc_title: str
+    score: float
+    onet_code: str
+    onet_title: str
+    matched_titles: list[Match] = field(default_factory=list)
+    matched_tasks: list[TaskMatch] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class CodeResult:
+    title: str
+    normalized_title: str
+    candidates: list[Candidate]
+    confident: bool
+    questions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    language: str = "en"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Coder:
+    def __init__(self, pack: Pack, multilingual: bool = True):
+        self.pack = pack
+        models = ("minilm", "e5") if multilingual else ("minilm",)
+        self.ix: TitleIndex = get_index(pack, models)
+        self.weights = rank.load_weights()
+        from socfit.retrieve.encoders import get_encoder
+
+        self.minilm = get_encoder("minilm")
+        self.e5 = get_encoder("e5") if multilingual else None
+
+    # -------------------------------------------------------------- public
+    def code(self, title: str, duties: str | list[str] | None = None, top: int = 5) -> CodeResult:
+        return self.code_many([(title, duties)], top=top)[0]
+
+    def code_many(self, rows: list[tuple[str, str | list[str] | None]], top: int = 5,
+                  exclude_exact: bool = False) -> list[CodeResult]:
+        """Code a batch (titles encoded together for speed). Raises InputError on an empty title."""
+        prepared = [self._prepare(t, d) for t, d in rows]
+        norms = [p[1] or p[0] for p in prepared]
+        vecs = self.minilm.encode(norms, batch_size=128) if norms else np.zeros((0, 384))
+        foreign = [i for i, p in enumerate(prepared) if not is_ascii_english(p[0])]
+        e5 = {}
+        if foreign and self.e5 is not None:
+            enc = self.e5.encode([prepared[i][0] for i in foreign], batch_size=64)
+            e5 = {i: enc[k] for k, i in enumerate(foreign)}
+        out = []
+        for i, (title, norm, duty_list, notes) in enumerate(prepared):
+            dv = self.minilm.encode(duty_list, batch_size=64) if duty_list else None
+            q = rank.Query(title, norm, vecs[i], e5.get(i), dv,
+                           exclude=self.ix.by_title.get(norm) if exclude_exact else None)
+            out.append(self._rank(q, duty_list, notes, top, "en" if i not in e5 else "other"))
+        return out
+
+    # -------------------------------------------------------------- internals
+    def _prepare(self, title: str, duties) -> tuple[str, str, list[str], list[str]]:
+        notes: list[str] = []
+        if not isinstance(title, str) or not title.strip():
+            raise InputError("title is empty: give a job title (e.g. 'Data Scientist')")
+        title = " ".join(title.split())
+        if len(title) > MAX_TITLE:
+            title = title[:MAX_TITLE]
+            notes.append(f"title truncated to {MAX_TITLE} characters")
+        text = "\n".join(duties) if isinstance(duties, list) else (duties or "")
+        if len(text) > MAX_DUTIES:
+            text = text[:MAX_DUTIES]
+            notes.append(f"duties truncated to {MAX_DUTIES:,} characters")
+        return title, normalize_title(title), split_duties(text), notes
+
+    def _rank(self, q: rank.Query, duty_list: list[str], notes: list[str], top: int, lang: str) -> CodeResult:
+        socs, X, ev = rank.features(self.ix, q)
+        kind = "duties" if q.duty_vecs is not None and len(q.duty_vecs) else ("en" if q.e5 is None else "multilingual")
+        p = rank.score(X, self.weights[kind])
+        order = np.argsort(-p)[:max(top, 2)]
+        cands = []
+        for j in order:
+            soc = socs[j]
+            onet = self._best_onet(soc, ev.get(soc, []))
+            c = Candidate(soc, self.ix.soc_titles.get(soc, soc), round(float(p[j]), 4), onet,
+                          self.ix.onet_titles.get(onet, ""),
+                          [Match(t, s, round(v, 3)) for t, s, v in ev.get(soc, [])[:3]],
+                          features={f: round(float(x), 4) for f, x in zip(rank.FEATURES, X[j])})
+            if q.duty_vecs is not None and len(duty_list):
+                c.matched_tasks = self._task_evidence(soc, q.duty_vecs, duty_list)
+            cands.append(c)
+        s1 = cands[0].score if cands else 0.0
+        s2 = cands[1].score if len(cands) > 1 else 0.0
+        confident = s1 >= CONFIDENT_SCORE and s1 - s2 >= CONFIDENT_GAP
+        res = CodeResult(q.title, q.norm, cands[:top], confident, notes=notes, language=lang)
+        if not confident and len(cands) > 1:
+            res.questions = self._questions(cands[0], cands[1])
+        return res
+
+    def _best_onet(self, soc: str, ev: list[tuple[str, str, float]]) -> str:
+        for text, _, _ in ev:
+            i = self.ix.by_title.get(normalize_title(text))
+            if i is not None and soc in self.ix.codes[i]:
+                return self.ix.codes[i][soc][1]
+        return f"{soc}.00"
+
+    def _task_evidence(self, soc: str, duty_vecs: np.ndarray, duties: list[str], n: int = 3) -> list[TaskMatch]:
+        rows = [k for k, t in enumerate(self.ix.tasks) if t[1] == soc]
+        if not rows:
+            return []
+        sims = self.ix.task_emb["minilm"][rows] @ duty_vecs.T
+        best = []
+        for d in range(sims.shape[1]):
+            k = int(np.argmax(sims[:, d]))
+            best.append(TaskMatch(self.ix.tasks[rows[k]][2], duties[d], round(float(sims[k, d]), 3)))
+        return sorted(best, key=lambda m: -m.similarity)[:n]
+
+    def _questions(self, a: Candidate, b: Candidate) -> list[str]:
+        qs = []
+        mgr = lambda c: any(w in c.soc_title for w in ("Managers", "Supervisors", "Executives"))
+        if mgr(a) != mgr(b):
+            m = a if mgr(a) else b
+            qs.append(f"Do you manage or supervise other workers as a main part of the job? (yes suggests "
+                      f"{m.soc_code} {m.soc_title})")
+        ta, tb = self._signature_task(a.soc_code), self._signature_task(b.soc_code)
+        if ta and tb:
+            qs.append(f"Which is closer to your main duties: (a) \"{ta}\" ({a.soc_code} {a.soc_title}) or "
+                      f"(b) \"{tb}\" ({b.soc_code} {b.soc_title})?")
+        return qs[:2]
+
+    def _signature_task(self, soc: str) -> str | None:
+        r = self.pack.row("SELECT task FROM tasks WHERE onet_code=? AND task_type='Core' "
+                          "ORDER BY incumbents_responding DESC LIMIT 1", (f"{soc}.00",))
+        if r is None:
+            r = self.pack.row("SELECT task FROM tasks WHERE onet_code LIKE ? ORDER BY task_id LIMIT 1", (soc + ".%",))
+        return r[0] if r else None
+
+
+_CODERS: dict[tuple[str, str], Coder] = {}
+
+
+def get_coder(pack: Pack) -> Coder:
+    key = (str(pack.path), pack.pack_id)
+    if key not in _CODERS:
+        _CODERS[key] = Coder(pack)
+    return _CODERS[key]
+
+
+def code(title: str, duties: str | list[str] | None = None, top: int = 5, pack: Path | str | None = None) -> CodeResult:
+    """Rank SOC 2018 codes for a job title (and duties, when known)."""
+    from socfit.api import get_pack
+
+    return get_coder(get_pack(pack)).code(title, duties, top)

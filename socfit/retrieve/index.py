@@ -1,0 +1,197 @@
+"""The retrieval index: a normalised title dictionary, a BM25 token index, and dense embeddings.
+
+Built from the pack once per process (a second or two) except the embeddings, which are computed at
+`socfit data build` (or on first use) and saved beside the pack as ``<pack>.<model>-<pack_id>.npy``, so a
+rebuilt pack with new data never reuses stale vectors.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from socfit.pack.store import Pack
+from socfit.retrieve.normalize import normalize_title
+
+# How much one dictionary entry vouches for its code. O*NET's own occupation titles and the BLS Direct
+# Match Titles are curated one-to-one; alternate and reported titles are many-to-many and noisier.
+SOURCE_WEIGHT = {"onet_title": 1.0, "soc_title": 1.0, "dmtf": 0.9, "reported": 0.7, "alternate": 0.6, "short": 0.5}
+
+
+@dataclass
+class TitleIndex:
+    titles: list[str]  # unique normalised titles
+    raw: list[str]  # one readable form of each
+    codes: list[dict[str, tuple[float, str, str]]]  # per title: soc -> (weight, onet_code, source)
+    by_title: dict[str, int]
+    postings: dict[str, np.ndarray]  # token -> title ids
+    idf: dict[str, float]
+    lengths: np.ndarray
+    soc_list: list[str]
+    soc_titles: dict[str, str]
+    onet_titles: dict[str, str]
+    prior: dict[str, float]  # log-employment prior, 0..1
+    tasks: list[tuple[str, str, str]] = field(default_factory=list)  # (onet_code, soc, task)
+    emb: dict[str, np.ndarray] = field(default_factory=dict)  # model -> (n_titles, dim)
+    task_emb: dict[str, np.ndarray] = field(default_factory=dict)
+    occ_emb: dict[str, np.ndarray] = field(default_factory=dict)  # model -> (n_soc, dim)
+    e5_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # curated titles for e5
+    task_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    task_socs: list[str] = field(default_factory=list)
+
+    def task_soc_max(self, sims: np.ndarray) -> dict[str, float]:
+        """Per SOC: mean over duty statements of the best task similarity (sims: tasks x duties)."""
+        best = np.maximum.reduceat(sims, self.task_starts, axis=0)  # (n_socs, n_duties)
+        return dict(zip(self.task_socs, best.mean(axis=1).tolist()))
+
+
+def _entries(pack: Pack) -> list[tuple[str, str, str, str]]:
+    """(title, soc, onet, source) for every dictionary title in the pack."""
+    q = [
+        ("SELECT title, soc_code, onet_code, 'onet_title' FROM onet_occupations", None),
+        ("SELECT title, soc_code, soc_code || '.00', 'soc_title' FROM soc_groups WHERE level='detailed'", None),
+        ("SELECT title, soc_code, soc_code || '.00', 'dmtf' FROM dmtf_titles", None),
+        ("SELECT title, substr(onet_code,1,7), onet_code, 'reported' FROM reported_titles", None),
+        ("SELECT title, substr(onet_code,1,7), onet_code, 'alternate' FROM alternate_titles", None),
+        ("SELECT short_title, substr(onet_code,1,7), onet_code, 'short' FROM alternate_titles WHERE short_title IS NOT NULL", None),
+    ]
+    out = []
+    for sql, _ in q:
+        out.extend(tuple(r) for r in pack.rows(sql))
+    return out
+
+
+def build_index(pack: Pack) -> TitleIndex:
+    by_title: dict[str, int] = {}
+    titles: list[str] = []
+    raw: list[str] = []
+    codes: list[dict[str, tuple[float, str, str]]] = []
+    for title, soc, onet, source in _entries(pack):
+        key = normalize_title(title)
+        if not key:
+            continue
+        i = by_title.get(key)
+        if i is None:
+            i = by_title[key] = len(titles)
+            titles.append(key)
+            raw.append(title)
+            codes.append({})
+        w = SOURCE_WEIGHT[source]
+        prev = codes[i].get(soc)
+        if prev is None or w > prev[0]:
+            codes[i][soc] = (w, onet, source)
+    post: dict[str, list[int]] = defaultdict(list)
+    lengths = np.zeros(len(titles), dtype=np.float32)
+    for i, t in enumerate(titles):
+        toks = t.split()
+        lengths[i] = len(toks)
+        for tok in set(toks):
+            post[tok].append(i)
+    n = len(titles)
+    postings = {k: np.asarray(v, dtype=np.int32) for k, v in post.items()}
+    idf = {k: math.log(1 + (n - len(v) + 0.5) / (len(v) + 0.5)) for k, v in postings.items()}
+    soc_titles = {r[0]: r[1] for r in pack.rows("SELECT soc_code, title FROM soc_groups WHERE level='detailed'")}
+    onet_titles = {r[0]: r[1] for r in pack.rows("SELECT onet_code, title FROM onet_occupations")}
+    emp = {r[0]: r[1] for r in pack.rows("SELECT soc_code, employment FROM wages WHERE employment IS NOT NULL")}
+    top = math.log1p(max(emp.values())) if emp else 1.0
+    prior = {s: (math.log1p(emp[s]) / top if s in emp else 0.5) for s in soc_titles}
+    tasks = [(r[0], r[0][:7], r[1]) for r in pack.rows("SELECT onet_code, task FROM tasks ORDER BY onet_code, task_id")]
+    starts, socs = [], []
+    for j, t in enumerate(tasks):
+        if not socs or socs[-1] != t[1]:
+            starts.append(j)
+            socs.append(t[1])
+    curated = np.asarray([i for i, c in enumerate(codes) if any(v[2] in ("onet_title", "soc_title", "dmtf")
+                                                                  for v in c.values())], dtype=np.int32)
+    return TitleIndex(titles, raw, codes, by_title, postings, idf, lengths, sorted(soc_titles), soc_titles,
+                      onet_titles, prior, tasks, e5_ids=curated, task_starts=np.asarray(starts, dtype=np.int64),
+                      task_socs=socs)
+
+
+def bm25(ix: TitleIndex, query_tokens: list[str], k1: float = 1.2, b: float = 0.5) -> np.ndarray:
+    """BM25 scores of every dictionary title (dense vector; titles are short, so this is cheap)."""
+    scores = np.zeros(len(ix.titles), dtype=np.float32)
+    avg = float(ix.lengths.mean()) if len(ix.lengths) else 1.0
+    for tok in set(query_tokens):
+        ids = ix.postings.get(tok)
+        if ids is None:
+            continue
+        denom = 1 + k1 * (1 - b + b * ix.lengths[ids] / avg)
+        scores[ids] += ix.idf[tok] * (k1 + 1) / denom
+    return scores
+
+
+# ------------------------------------------------------------------ embeddings beside the pack
+
+
+def emb_path(pack: Pack, model: str, what: str) -> Path:
+    return pack.path.with_name(f"{pack.path.name}.{what}-{model}-{pack.pack_id}.npy")
+
+
+def _encode_all(encoder, texts: list[str], say=None, label: str = "") -> np.ndarray:
+    out, step = [], 2048
+    for i in range(0, len(texts), step):
+        out.append(encoder.encode(texts[i:i + step], batch_size=128))
+        if say:
+            say(f"embedding {label}", min(i + step, len(texts)), len(texts))
+    return np.vstack(out).astype(np.float16) if out else np.zeros((0, 1), np.float16)
+
+
+def ensure_embeddings(pack: Pack, ix: TitleIndex, model: str = "minilm", say=None) -> None:
+    """Load (or compute and save atomically) title, task and occupation embeddings for ``model``."""
+    from socfit.retrieve.encoders import get_encoder
+
+    enc = None
+    wanted = {
+        "titles": lambda: ix.titles if model == "minilm" else [ix.raw[i] for i in ix.e5_ids],
+        "occ": lambda: [ix.soc_titles[s] for s in ix.soc_list],
+    }
+    if model == "minilm":
+        wanted["tasks"] = lambda: [t[2] for t in ix.tasks]
+    for what, texts in wanted.items():
+        path = emb_path(pack, model, what)
+        if path.is_file():
+            arr = np.load(path, mmap_mode="r")
+        else:
+            enc = enc or get_encoder(model)
+            arr = _encode_all(enc, texts(), say, f"{what} ({model})")
+            tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npy")
+            np.save(tmp, arr)
+            os.replace(tmp, path)
+        target = {"titles": ix.emb, "tasks": ix.task_emb, "occ": ix.occ_emb}[what]
+        target[model] = np.asarray(arr, dtype=np.float32)
+
+
+_CACHE: dict[tuple[str, str], TitleIndex] = {}
+_LOCK = threading.Lock()
+
+
+def get_index(pack: Pack, models: tuple[str, ...] = ("minilm",), say=None) -> TitleIndex:
+    key = (str(pack.path), pack.pack_id)
+    with _LOCK:
+        ix = _CACHE.get(key)
+        if ix is None:
+            ix = _CACHE[key] = build_index(pack)
+        for m in models:
+            if m not in ix.emb:
+                ensure_embeddings(pack, ix, m, say)
+    return ix
+
+
+def split_duties(text: str, limit: int = 40) -> list[str]:
+    """Duty statements from free text or bullet lists: sentences / lines of at least three words."""
+    parts = re.split(r"(?:\n+|(?<=[.;])\s+|•|\u2022|(?:^|\s)[-*]\s)", text or "")
+    out = [p.strip(" -*•\t") for p in parts if len(p.split()) >= 3]
+    return out[:limit]
+
+
+def stderr_progress(desc: str, done: int, total: int) -> None:
+    print(f"\r{desc}: {done}/{total}", end="\n" if done >= total else "", file=sys.stderr, flush=True)

@@ -1,0 +1,149 @@
+"""Candidate generation and fusion: per-candidate features, a learned linear scorer, softmax calibration.
+
+Features (per SOC code, for one query):
+  exact      weight of the dictionary entry equal to the normalised title (0 when none)
+  exact_uniq 1/(number of codes sharing that exact title)
+  d_max      best cosine between the title and any dictionary title of this code (MiniLM)
+  d_vote     soft vote of the 50 nearest dictionary titles
+  b_max      best BM25 of a title of this code, relative to the query's best
+  b_vote     soft vote of the 50 best BM25 titles
+  occ        cosine between the title and the code's SOC title
+  e5         best cosine with the code's curated titles in the multilingual encoder (non-English only)
+  duty       mean over duty statements of the best cosine with this code's O*NET tasks (0 without duties)
+  prior      log national employment, scaled to 0..1
+Weights come from scripts/train_ranker.py (leave-one-out on O*NET reported titles and BLS DMTF titles);
+see socfit/data/ranker.json.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from socfit.retrieve.index import TitleIndex, bm25
+
+FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior"]
+K = 50
+CURATED = {"onet_title", "soc_title", "dmtf"}
+
+
+@dataclass
+class Query:
+    title: str
+    norm: str
+    vec: np.ndarray | None  # MiniLM vector of the normalised title
+    e5: np.ndarray | None  # multilingual vector of the raw title (non-English titles)
+    duty_vecs: np.ndarray | None  # MiniLM vectors of duty statements
+    exclude: int | None = None  # dictionary id to hide (leave-one-out evaluation)
+
+
+def load_weights() -> dict[str, np.ndarray]:
+    """{'en', 'multilingual', 'duties'} -> weights; equal weights before the first training run."""
+    try:
+        d = json.loads(resources.files("socfit").joinpath("data/ranker.json").read_text("utf-8"))
+    except FileNotFoundError:
+        d = {}
+    ones = {f: 1.0 for f in FEATURES}
+    en = d.get("weights", ones)
+    ml = d.get("weights_multilingual", en)
+    du = d.get("weights_duties", en)
+    return {k: np.array([v.get(f, 0.0) for f in FEATURES], dtype=np.float32)
+            for k, v in (("en", en), ("multilingual", ml), ("duties", du))}
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    k = min(k, len(scores))
+    idx = np.argpartition(-scores, k - 1)[:k]
+    return idx[np.argsort(-scores[idx])]
+
+
+def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
+    """Candidate codes, their feature matrix, and evidence (matched titles) per code."""
+    feats: dict[str, np.ndarray] = {}
+    evidence: dict[str, list[tuple[str, str, float]]] = {}
+
+    def row(soc: str) -> np.ndarray:
+        if soc not in feats:
+            feats[soc] = np.zeros(len(FEATURES), dtype=np.float32)
+            evidence[soc] = []
+        return feats[soc]
+
+    exact = ix.by_title.get(q.norm)
+    if exact is not None and exact != q.exclude:
+        n = len(ix.codes[exact])
+        for soc, (w, onet, src) in ix.codes[exact].items():
+            r = row(soc)
+            r[0], r[1] = w, 1.0 / n
+            evidence[soc].append((ix.raw[exact], src, 1.0))
+
+    bs = bm25(ix, q.norm.split())
+    if q.exclude is not None:
+        bs[q.exclude] = 0
+    best = float(bs.max()) if len(bs) else 0.0
+    if best > 0:
+        for rank, i in enumerate(_top(bs, K)):
+            if bs[i] <= 0:
+                break
+            rel = float(bs[i]) / best
+            for soc, (w, onet, src) in ix.codes[i].items():
+                r = row(soc)
+                r[4] = max(r[4], rel * w)
+                r[5] += rel ** 4 * w / (1 + rank) ** 0.5
+
+    if q.vec is not None and "minilm" in ix.emb:
+        sims = ix.emb["minilm"] @ q.vec
+        if q.exclude is not None:
+            sims[q.exclude] = -1
+        for rank, i in enumerate(_top(sims, K)):
+            s = float(sims[i])
+            for soc, (w, onet, src) in ix.codes[i].items():
+                r = row(soc)
+                if s * w > r[2]:
+                    r[2] = s * w
+                r[3] += np.exp((s - 1) * 10) * w
+                if len(evidence[soc]) < 3 and s > 0.5:
+                    evidence[soc].append((ix.raw[i], src, s))
+        occ = ix.occ_emb["minilm"] @ q.vec
+        for soc in list(feats):
+            feats[soc][6] = float(occ[ix.soc_list.index(soc)]) if soc in ix.soc_titles else 0
+        for j in _top(occ, 5):
+            row(ix.soc_list[j])[6] = float(occ[j])
+
+    if q.e5 is not None and "e5" in ix.emb:
+        ids = ix.e5_ids
+        sims = ix.emb["e5"] @ q.e5
+        for j in _top(sims, K):
+            i = ids[j]
+            if i == q.exclude:
+                continue
+            for soc, (w, onet, src) in ix.codes[i].items():
+                r = row(soc)
+                r[7] = max(r[7], float(sims[j]))
+                if len(evidence[soc]) < 3:
+                    evidence[soc].append((ix.raw[i], src + " (multilingual)", float(sims[j])))
+
+    if q.duty_vecs is not None and len(q.duty_vecs) and "minilm" in ix.task_emb:
+        ts = ix.task_emb["minilm"] @ q.duty_vecs.T  # (n_tasks, n_duties)
+        per_soc = ix.task_soc_max(ts)
+        cut = sorted(per_soc.values())[-10] if len(per_soc) >= 10 else -1.0
+        for soc, val in per_soc.items():
+            if soc in feats or val >= cut:  # duties also bring their own top 10 codes in as candidates
+                row(soc)[8] = val
+
+    for soc in feats:
+        feats[soc][9] = ix.prior.get(soc, 0.5)
+    socs = list(feats)
+    return socs, np.vstack([feats[s] for s in socs]) if socs else np.zeros((0, len(FEATURES))), evidence
+
+
+def score(X: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Calibrated probabilities over the candidates (softmax of the linear scores)."""
+    if len(X) == 0:
+        return np.zeros(0)
+    z = X @ w
+    z -= z.max()
+    p = np.exp(z)
+    return p / p.sum()

@@ -1,0 +1,128 @@
+"""The coder on the tiny fixture pack (behaviour), and on the real pack (sanity on well-known titles)."""
+
+import json
+
+import pytest
+
+from socfit.batch import code_file
+from socfit.coder import MAX_DUTIES, Coder
+from socfit.errors import InputError
+from socfit.pack import open_pack
+
+pytest.importorskip("onnxruntime")
+
+
+@pytest.fixture(scope="module")
+def coder(fixture_pack_path):
+    return Coder(open_pack(fixture_pack_path))
+
+
+def test_exact_dictionary_title_ranks_its_code_first(coder):
+    r = coder.code("Sr. Software Engineer II")
+    assert r.normalized_title == "software engineer"
+    assert r.candidates[0].soc_code == "15-1252"
+    assert 0 <= r.candidates[-1].score <= r.candidates[0].score <= 1
+    assert any(m.text == "Software Engineer" for m in r.candidates[0].matched_titles)
+
+
+def test_scores_are_probabilities(coder):
+    r = coder.code("Registered Nurse", top=3)
+    assert sum(c.score for c in r.candidates) <= 1.0001
+    assert r.candidates[0].soc_code == "29-1141"
+
+
+@pytest.mark.parametrize("title", ["", "   ", None])
+def test_empty_title_is_a_clear_error(coder, title):
+    with pytest.raises(InputError, match="title is empty"):
+        coder.code(title)
+
+
+def test_huge_duties_are_truncated_with_a_note(coder):
+    r = coder.code("Software Developer", "Design software systems. " * 2000)
+    assert any(str(MAX_DUTIES)[:2] in n and "truncated" in n for n in r.notes)
+
+
+def test_duties_produce_task_evidence(coder):
+    r = coder.code("Engineer", "Design, develop and modify software systems for clients.")
+    top = {c.soc_code: c for c in r.candidates}
+    assert "15-1252" in top and top["15-1252"].matched_tasks
+    assert top["15-1252"].matched_tasks[0].task == "Design, develop and modify software systems."
+
+
+def test_not_confident_results_ask_a_question(coder):
+    r = coder.code("Computer person")
+    if not r.confident:
+        assert r.questions
+
+
+def test_batch_jsonl_one_object_per_row_in_order(coder, tmp_path):
+    inp = tmp_path / "in.csv"
+    inp.write_text("title,description\nSoftware Engineer,\n,\nRegistered Nurse,\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    rep = code_file(coder, inp, out, "jsonl", top=2)
+    lines = [json.loads(l) for l in out.read_text().splitlines()]
+    assert [l["row"] for l in lines] == [0, 1, 2] and rep == {"rows": 3, "errors": 1, "encoding": "utf-8"}
+    assert lines[0]["candidates"][0]["soc_code"] == "15-1252"
+    assert lines[1]["error"] == "empty title" and lines[1]["candidates"] == []
+    assert {"soc_code", "soc_title", "score"} <= set(lines[2]["candidates"][0])
+
+
+def test_batch_csv_keeps_input_columns(coder, tmp_path):
+    inp = tmp_path / "in.csv"
+    inp.write_text("id,title\n7,Software Engineer\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code_file(coder, inp, out, "csv", top=2)
+    head, row = out.read_text().splitlines()[:2]
+    assert head.startswith("id,title,soc_1,title_1,score_1,soc_2")
+    assert row.startswith("7,Software Engineer,15-1252,Software Developers,")
+
+
+def test_batch_cp1252_file_is_detected(coder, tmp_path):
+    inp = tmp_path / "in.csv"
+    inp.write_bytes("title\nSoftware Engineer caf\xe9\n".encode("cp1252"))
+    rep = code_file(coder, inp, tmp_path / "o.jsonl")
+    assert rep["encoding"] == "cp1252" and rep["errors"] == 0
+
+
+def test_batch_missing_title_column_lists_columns(coder, tmp_path):
+    inp = tmp_path / "in.csv"
+    inp.write_text("job,desc\nx,y\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"no 'title' column; columns found: \['job', 'desc'\]"):
+        code_file(coder, inp, tmp_path / "o.jsonl")
+
+
+def test_batch_undecodable_file_is_a_clear_error(coder, tmp_path):
+    inp = tmp_path / "in.csv"
+    inp.write_bytes(b"title\n\x81\x8d\x8f\x90\x9d\n")
+    with pytest.raises(InputError, match="re-save"):
+        code_file(coder, inp, tmp_path / "o.jsonl")
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("title,soc", [
+    ("Data Scientist", "15-2051"),
+    ("Registered Nurse", "29-1141"),
+    ("Sr. Software Engineer", "15-1252"),
+    ("Landscape Laborer", "37-3011"),
+    ("Housekeeper", "37-2012"),
+    ("Mechanical Engineer", "17-2141"),
+])
+def test_real_pack_codes_common_titles(real_pack, title, soc):
+    assert Coder(real_pack).code(title).candidates[0].soc_code == soc
+
+
+@pytest.mark.integration
+def test_real_pack_spanish_title_in_top_five(real_pack):
+    codes = [c.soc_code for c in Coder(real_pack).code("Ingeniero de software").candidates]
+    assert "15-1252" in codes
+
+
+@pytest.mark.integration
+def test_real_pack_duties_pull_the_right_code_up(real_pack):
+    c = Coder(real_pack)
+    duties = ("Design and implement backend services in Java. Write unit tests and review code. "
+              "Modify existing software to correct errors and improve performance.")
+    rank = lambda r: next((i for i, x in enumerate(r.candidates) if x.soc_code == "15-1252"), 99)
+    with_duties = c.code("Engineer", duties, top=10)
+    assert rank(with_duties) < rank(c.code("Engineer", top=10))
+    assert with_duties.candidates[rank(with_duties)].matched_tasks
