@@ -45,6 +45,7 @@ def _main(version: bool = typer.Option(False, "--version", help="Print the versi
 def data_build(
     sources: Optional[Path] = typer.Option(None, "--sources", help="Folder of official files (default: $SOCFIT_SOURCES, else ../shared/data)."),
     out_path: Optional[Path] = typer.Option(None, "--out", envvar="SOCFIT_PACK", help="Where to write the pack."),
+    embeddings: bool = typer.Option(True, "--embeddings/--no-embeddings", help="Also compute the coder's embeddings."),
 ) -> None:
     """Parse every official source into one SQLite knowledge pack (atomic: the old pack survives a failure)."""
     from socfit.config import default_pack, resolve_sources
@@ -59,6 +60,18 @@ def data_build(
         err.print(f"[yellow]warning:[/] {w}", soft_wrap=True)
     out.print(f"Built {rep.path} ({rep.bytes / 2**20:.1f} MB) in {rep.seconds:.1f} s from {src}")
     out.print(", ".join(f"{k} {v:,}" for k, v in rep.counts.items()))
+    if embeddings:
+        import time
+
+        from socfit.pack import open_pack
+        from socfit.retrieve.index import get_index
+
+        t = time.perf_counter()
+        with _progress() as prog:
+            task = prog.add_task("embedding", total=1)
+            get_index(open_pack(dest), ("minilm", "e5"),
+                      say=lambda d, i, n: prog.update(task, description=d, completed=i, total=n))
+        out.print(f"Embeddings ready beside the pack in {time.perf_counter() - t:.0f} s (reused when the data are unchanged)")
 
 
 @data_app.command("status")
@@ -156,6 +169,23 @@ def code_cmd(
     from socfit.render.code import render_code
 
     out.print(render_code(res))
+
+
+@app.command("bench")
+def bench_cmd(
+    dev: Optional[Path] = typer.Option(None, "--dev", help="Folder of labelled CSVs (default: ../shared/dev)."),
+    preds: Optional[Path] = typer.Option(None, "--predictions", help="Also write per-set JSONL predictions here."),
+    pack: Optional[Path] = PackOpt,
+) -> None:
+    """Accuracy (dev sets, O*NET reported titles leave-one-out, fuzzy baseline) and speed, as Markdown."""
+    from socfit import bench
+    from socfit.api import get_pack
+    from socfit.config import default_sources
+
+    if dev is None:
+        src = default_sources()
+        dev = src.parent / "dev" if src else None
+    out.print(bench.run(dev, get_pack(pack), preds), soft_wrap=True)
 
 
 def _fail(msg: str, code: int = 2) -> None:

@@ -90,11 +90,16 @@ class Coder:
         if foreign and self.e5 is not None:
             enc = self.e5.encode([prepared[i][0] for i in foreign], batch_size=64)
             e5 = {i: enc[k] for k, i in enumerate(foreign)}
-        out = []
+        sims = self.ix.emb["minilm"] @ vecs.T if len(vecs) > 1 else None  # one BLAS call for the batch
+        all_duties = [d for p in prepared for d in p[2]]
+        dvecs = self.minilm.encode(all_duties, batch_size=64) if all_duties else None
+        out, at = [], 0
         for i, (title, norm, duty_list, notes) in enumerate(prepared):
-            dv = self.minilm.encode(duty_list, batch_size=64) if duty_list else None
+            dv = dvecs[at:at + len(duty_list)] if duty_list else None
+            at += len(duty_list)
             q = rank.Query(title, norm, vecs[i], e5.get(i), dv,
-                           exclude=self.ix.by_title.get(norm) if exclude_exact else None)
+                           exclude=self.ix.by_title.get(norm) if exclude_exact else None,
+                           sims=sims[:, i] if sims is not None else None)
             out.append(self._rank(q, duty_list, notes, top, "en" if i not in e5 else "other"))
         return out
 
@@ -145,10 +150,10 @@ class Coder:
         return f"{soc}.00"
 
     def _task_evidence(self, soc: str, duty_vecs: np.ndarray, duties: list[str], n: int = 3) -> list[TaskMatch]:
-        rows = [k for k, t in enumerate(self.ix.tasks) if t[1] == soc]
+        rows = self.ix.task_rows(soc)
         if not rows:
             return []
-        sims = self.ix.task_emb["minilm"][rows] @ duty_vecs.T
+        sims = self.ix.task_emb["minilm"][rows.start:rows.stop] @ duty_vecs.T
         best = []
         for d in range(sims.shape[1]):
             k = int(np.argmax(sims[:, d]))

@@ -47,6 +47,18 @@ class TitleIndex:
     task_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     task_socs: list[str] = field(default_factory=list)
 
+    def task_rows(self, soc: str) -> range:
+        """Rows of ``tasks`` (and of the task embeddings) that belong to one SOC code."""
+        if not hasattr(self, "_task_pos"):
+            ends = list(self.task_starts[1:]) + [len(self.tasks)]
+            self._task_pos = {s: range(int(a), int(b)) for s, a, b in zip(self.task_socs, self.task_starts, ends)}
+        return self._task_pos.get(soc, range(0))
+
+    def soc_pos(self, soc: str) -> int:
+        if not hasattr(self, "_soc_pos"):
+            self._soc_pos = {s: i for i, s in enumerate(self.soc_list)}
+        return self._soc_pos.get(soc, -1)
+
     def task_soc_max(self, sims: np.ndarray) -> dict[str, float]:
         """Per SOC: mean over duty statements of the best task similarity (sims: tasks x duties)."""
         best = np.maximum.reduceat(sims, self.task_starts, axis=0)  # (n_socs, n_duties)

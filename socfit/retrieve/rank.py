@@ -38,6 +38,7 @@ class Query:
     e5: np.ndarray | None  # multilingual vector of the raw title (non-English titles)
     duty_vecs: np.ndarray | None  # MiniLM vectors of duty statements
     exclude: int | None = None  # dictionary id to hide (leave-one-out evaluation)
+    sims: np.ndarray | None = None  # precomputed title similarities (batch mode: one matrix product per batch)
 
 
 def load_weights() -> dict[str, np.ndarray]:
@@ -94,7 +95,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                 r[5] += rel ** 4 * w / (1 + rank) ** 0.5
 
     if q.vec is not None and "minilm" in ix.emb:
-        sims = ix.emb["minilm"] @ q.vec
+        sims = (q.sims if q.sims is not None else ix.emb["minilm"] @ q.vec).copy()
         if q.exclude is not None:
             sims[q.exclude] = -1
         for rank, i in enumerate(_top(sims, K)):
@@ -108,7 +109,8 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                     evidence[soc].append((ix.raw[i], src, s))
         occ = ix.occ_emb["minilm"] @ q.vec
         for soc in list(feats):
-            feats[soc][6] = float(occ[ix.soc_list.index(soc)]) if soc in ix.soc_titles else 0
+            j = ix.soc_pos(soc)
+            feats[soc][6] = float(occ[j]) if j >= 0 else 0.0
         for j in _top(occ, 5):
             row(ix.soc_list[j])[6] = float(occ[j])
 
