@@ -43,6 +43,8 @@ class TitleIndex:
     emb: dict[str, np.ndarray] = field(default_factory=dict)  # model -> (n_titles, dim)
     task_emb: dict[str, np.ndarray] = field(default_factory=dict)
     occ_emb: dict[str, np.ndarray] = field(default_factory=dict)  # model -> (n_soc, dim)
+    heads: dict[str, dict[str, int]] = field(default_factory=dict)  # soc -> head noun -> number of titles
+    vocab: dict[str, dict[str, int]] = field(default_factory=dict)  # soc -> token -> number of its titles with it
     e5_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # curated titles for e5
     task_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     task_socs: list[str] = field(default_factory=list)
@@ -121,10 +123,20 @@ def build_index(pack: Pack) -> TitleIndex:
         if not socs or socs[-1] != t[1]:
             starts.append(j)
             socs.append(t[1])
+    heads: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    vocab: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for t, c in zip(titles, codes):
+        toks = t.split()
+        for soc in c:
+            heads[soc][toks[-1]] += 1
+            for tok in set(toks):
+                vocab[soc][tok] += 1
     curated = np.asarray([i for i, c in enumerate(codes) if any(v[2] in ("onet_title", "soc_title", "dmtf")
                                                                   for v in c.values())], dtype=np.int32)
     return TitleIndex(titles, raw, codes, by_title, postings, idf, lengths, sorted(soc_titles), soc_titles,
-                      onet_titles, prior, tasks, e5_ids=curated, task_starts=np.asarray(starts, dtype=np.int64),
+                      onet_titles, prior, tasks, heads={k: dict(v) for k, v in heads.items()},
+                      vocab={k: dict(v) for k, v in vocab.items()},
+                      e5_ids=curated, task_starts=np.asarray(starts, dtype=np.int64),
                       task_socs=socs)
 
 

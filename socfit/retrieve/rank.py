@@ -11,6 +11,8 @@ Features (per SOC code, for one query):
   e5         best cosine with the code's curated titles in the multilingual encoder (non-English only)
   duty       mean over duty statements of the best cosine with this code's O*NET tasks (0 without duties)
   prior      log national employment, scaled to 0..1
+  head       how many of the code's dictionary titles end in the query's head noun ("laborer", "manager"), log-scaled
+  cover      IDF-weighted share of the query's tokens found anywhere in the code's titles
 Weights come from scripts/train_ranker.py (leave-one-out on O*NET reported titles and BLS DMTF titles);
 see socfit/data/ranker.json.
 """
@@ -25,7 +27,8 @@ import numpy as np
 
 from socfit.retrieve.index import TitleIndex, bm25
 
-FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior"]
+FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior", "head",
+            "cover"]
 K = 50
 CURATED = {"onet_title", "soc_title", "dmtf"}
 
@@ -135,8 +138,18 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
             if soc in feats or val >= cut:  # duties also bring their own top 10 codes in as candidates
                 row(soc)[8] = val
 
+    toks = q.norm.split()
+    head = toks[-1] if toks else ""
+    idf = [ix.idf.get(t, 0.0) for t in toks]
+    total = sum(idf) or 1.0
+    hidden = ix.codes[q.exclude] if q.exclude is not None else {}  # leave-one-out: remove its own counts
     for soc in feats:
-        feats[soc][9] = ix.prior.get(soc, 0.5)
+        r = feats[soc]
+        r[9] = ix.prior.get(soc, 0.5)
+        own = 1 if soc in hidden else 0
+        r[10] = np.log1p(max(ix.heads.get(soc, {}).get(head, 0) - own, 0)) / 4.0
+        v = ix.vocab.get(soc, {})
+        r[11] = sum(w for t, w in zip(toks, idf) if v.get(t, 0) - own > 0) / total
     socs = list(feats)
     return socs, np.vstack([feats[s] for s in socs]) if socs else np.zeros((0, len(FEATURES))), evidence
 
