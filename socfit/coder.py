@@ -167,15 +167,16 @@ class Coder:
             m = a if mgr(a) else b
             qs.append(f"Do you manage or supervise other workers as a main part of the job? (yes suggests "
                       f"{m.soc_code} {m.soc_title})")
-        ta, tb = self._signature_task(a.soc_code), self._signature_task(b.soc_code)
+        ta, tb = self._signature_task(a.soc_code, a.onet_code), self._signature_task(b.soc_code, b.onet_code)
         if ta and tb:
             qs.append(f"Which is closer to your main duties: (a) \"{ta}\" ({a.soc_code} {a.soc_title}) or "
                       f"(b) \"{tb}\" ({b.soc_code} {b.soc_title})?")
         return qs[:2]
 
-    def _signature_task(self, soc: str) -> str | None:
+    def _signature_task(self, soc: str, onet: str) -> str | None:
+        """The most-reported core task of the matched O*NET occupation (so 15-1299.08, not 15-1299.00)."""
         r = self.pack.row("SELECT task FROM tasks WHERE onet_code=? AND task_type='Core' "
-                          "ORDER BY incumbents_responding DESC LIMIT 1", (f"{soc}.00",))
+                          "ORDER BY incumbents_responding DESC LIMIT 1", (onet,))
         if r is None:
             r = self.pack.row("SELECT task FROM tasks WHERE onet_code LIKE ? ORDER BY task_id LIMIT 1", (soc + ".%",))
         return r[0] if r else None
