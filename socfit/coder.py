@@ -167,19 +167,30 @@ class Coder:
             m = a if mgr(a) else b
             qs.append(f"Do you manage or supervise other workers as a main part of the job? (yes suggests "
                       f"{m.soc_code} {m.soc_title})")
-        ta, tb = self._signature_task(a.soc_code, a.onet_code), self._signature_task(b.soc_code, b.onet_code)
+        ta, tb = self._distinct_task(a.onet_code, b.onet_code), self._distinct_task(b.onet_code, a.onet_code)
         if ta and tb:
             qs.append(f"Which is closer to your main duties: (a) \"{ta}\" ({a.soc_code} {a.soc_title}) or "
                       f"(b) \"{tb}\" ({b.soc_code} {b.soc_title})?")
         return qs[:2]
 
-    def _signature_task(self, soc: str, onet: str) -> str | None:
-        """The most-reported core task of the matched O*NET occupation (so 15-1299.08, not 15-1299.00)."""
-        r = self.pack.row("SELECT task FROM tasks WHERE onet_code=? AND task_type='Core' "
-                          "ORDER BY incumbents_responding DESC LIMIT 1", (onet,))
-        if r is None:
-            r = self.pack.row("SELECT task FROM tasks WHERE onet_code LIKE ? ORDER BY task_id LIMIT 1", (soc + ".%",))
-        return r[0] if r else None
+    def _onet_rows(self, onet: str) -> list[int]:
+        rows = self.ix.task_rows(onet[:7])
+        own = [k for k in rows if self.ix.tasks[k][0] == onet]
+        return own or list(rows)
+
+    def _distinct_task(self, onet: str, other: str) -> str | None:
+        """The task of ``onet`` least like any task of ``other``: the one that separates the two codes."""
+        mine, theirs = self._onet_rows(onet), self._onet_rows(other)
+        core = {r[0] for r in self.pack.rows("SELECT task FROM tasks WHERE onet_code=? AND task_type='Core' "
+                                             "ORDER BY incumbents_responding DESC LIMIT 10", (onet,))}
+        mine = [k for k in mine if self.ix.tasks[k][2] in core] or mine  # typical tasks, not rare ones
+        if not mine:
+            return None
+        if not theirs:
+            return self.ix.tasks[mine[0]][2]
+        E = self.ix.task_emb["minilm"]
+        sims = (E[mine] @ E[theirs].T).max(axis=1)
+        return self.ix.tasks[mine[int(np.argmin(sims))]][2]
 
 
 _CODERS: dict[tuple[str, str], Coder] = {}
