@@ -99,7 +99,8 @@ def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int) 
     results = {}
     if ok:
         try:
-            res = coder.code_many([(chunk[i]["title"], chunk[i]["description"] or None) for i in ok], top=top)
+            res = coder.code_many([(chunk[i]["title"], chunk[i]["description"] or None) for i in ok], top=top,
+                                  questions=False)
             results = dict(zip(ok, res))
         except SocfitError:  # fall back to one by one so one bad row cannot sink its chunk
             for i in ok:

@@ -83,7 +83,8 @@ def evaluate(coder: Coder, rows: list[dict], loo: bool = False, batch: int = 256
     preds: list[list[str]] = []
     for i in range(0, len(rows), batch):
         chunk = rows[i:i + batch]
-        res = coder.code_many([(r["title"], r.get("description") or None) for r in chunk], top=5, exclude_exact=loo)
+        res = coder.code_many([(r["title"], r.get("description") or None) for r in chunk], top=5, exclude_exact=loo,
+                              questions=False)
         preds.extend([c.soc_code for c in x.candidates] for x in res)
     return score([acceptable(r) for r in rows], preds), preds
 
@@ -127,16 +128,16 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
                 for i, p in enumerate(preds):
                     f.write(json.dumps({"row": i, "candidates": [{"soc_code": c} for c in p]}) + "\n")
     # speed
-    titles = (all_titles * 3)[:3000]
+    titles = list(dict.fromkeys(all_titles))[:3000]  # unique titles: no repeat can flatter the figure
     t = time.perf_counter()
     for i in range(0, len(titles), 256):
-        coder.code_many([(x, None) for x in titles[i:i + 256]])
+        coder.code_many([(x, None) for x in titles[i:i + 256]], questions=False)
     tps = len(titles) / (time.perf_counter() - t)
     duties = ("Design and develop machine learning models for fraud detection. Write production Python code. "
               "Analyze large datasets and present findings to stakeholders. Mentor junior engineers.")
     t = time.perf_counter()
     for i in range(0, 300, 50):
-        coder.code_many([(x, duties) for x in titles[i:i + 50]])
+        coder.code_many([(x, duties) for x in titles[i:i + 50]], questions=False)
     dps = 300 / (time.perf_counter() - t)
     lat = []
     for x in titles[:300]:
@@ -146,7 +147,7 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
     lat.sort()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines += ["", "| speed | value |", "|---|---|",
-              f"| batch titles/s (256 per batch) | {tps:,.0f} |",
+              f"| batch titles/s (256 per batch, {len(titles):,} unique titles) | {tps:,.0f} |",
               f"| titles + duties/s (4 duty sentences) | {dps:,.0f} |",
               f"| single query latency, warm | p50 {lat[len(lat) // 2]:.1f} ms, p95 {lat[int(len(lat) * .95)]:.1f} ms |",
               f"| pack + index + models load (embeddings cached) | {load_s:.2f} s |",

@@ -80,8 +80,10 @@ class Coder:
         return self.code_many([(title, duties)], top=top)[0]
 
     def code_many(self, rows: list[tuple[str, str | list[str] | None]], top: int = 5,
-                  exclude_exact: bool = False) -> list[CodeResult]:
-        """Code a batch (titles encoded together for speed). Raises InputError on an empty title."""
+                  exclude_exact: bool = False, questions: bool = True) -> list[CodeResult]:
+        """Code a batch (titles encoded together for speed). Raises InputError on an empty title.
+
+        ``questions=False`` skips the clarifying questions (batch files do not show them)."""
         prepared = [self._prepare(t, d) for t, d in rows]
         norms = [p[1] or p[0] for p in prepared]
         vecs = self.minilm.encode(norms, batch_size=128) if norms else np.zeros((0, 384))
@@ -90,7 +92,8 @@ class Coder:
         if foreign and self.e5 is not None:
             enc = self.e5.encode([prepared[i][0] for i in foreign], batch_size=64)
             e5 = {i: enc[k] for k, i in enumerate(foreign)}
-        sims = self.ix.emb["minilm"] @ vecs.T if len(vecs) > 1 else None  # one BLAS call for the batch
+        # One BLAS call for the batch; rows are contiguous so each query's slice is cheap.
+        sims = vecs @ self.ix.emb["minilm"].T if len(vecs) > 1 else None
         all_duties = [d for p in prepared for d in p[2]]
         dvecs = self.minilm.encode(all_duties, batch_size=64) if all_duties else None
         out, at = [], 0
@@ -99,8 +102,8 @@ class Coder:
             at += len(duty_list)
             q = rank.Query(title, norm, vecs[i], e5.get(i), dv,
                            exclude=self.ix.by_title.get(norm) if exclude_exact else None,
-                           sims=sims[:, i] if sims is not None else None)
-            out.append(self._rank(q, duty_list, notes, top, "en" if i not in e5 else "other"))
+                           sims=sims[i] if sims is not None else None)
+            out.append(self._rank(q, duty_list, notes, top, "en" if i not in e5 else "other", questions))
         return out
 
     # -------------------------------------------------------------- internals
@@ -118,7 +121,8 @@ class Coder:
             notes.append(f"duties truncated to {MAX_DUTIES:,} characters")
         return title, normalize_title(title), split_duties(text), notes
 
-    def _rank(self, q: rank.Query, duty_list: list[str], notes: list[str], top: int, lang: str) -> CodeResult:
+    def _rank(self, q: rank.Query, duty_list: list[str], notes: list[str], top: int, lang: str,
+              questions: bool = True) -> CodeResult:
         socs, X, ev = rank.features(self.ix, q)
         kind = "duties" if q.duty_vecs is not None and len(q.duty_vecs) else ("en" if q.e5 is None else "multilingual")
         p = rank.score(X, self.weights[kind])
@@ -138,7 +142,7 @@ class Coder:
         s2 = cands[1].score if len(cands) > 1 else 0.0
         confident = s1 >= CONFIDENT_SCORE and s1 - s2 >= CONFIDENT_GAP
         res = CodeResult(q.title, q.norm, cands[:top], confident, notes=notes, language=lang)
-        if not confident and len(cands) > 1:
+        if questions and not confident and len(cands) > 1:
             res.questions = self._questions(cands[0], cands[1])
         return res
 

@@ -7,6 +7,7 @@ rebuilt pack with new data never reuses stale vectors.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
@@ -140,24 +141,31 @@ def build_index(pack: Pack) -> TitleIndex:
                       task_socs=socs)
 
 
-def bm25(ix: TitleIndex, query_tokens: list[str], k1: float = 1.2, b: float = 0.5) -> np.ndarray:
-    """BM25 scores of every dictionary title (dense vector; titles are short, so this is cheap)."""
-    scores = np.zeros(len(ix.titles), dtype=np.float32)
+def bm25(ix: TitleIndex, query_tokens: list[str], k1: float = 1.2, b: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """BM25 over dictionary titles, sparse: (title ids that share a token with the query, their scores)."""
     avg = float(ix.lengths.mean()) if len(ix.lengths) else 1.0
+    ids, vals = [], []
     for tok in set(query_tokens):
-        ids = ix.postings.get(tok)
-        if ids is None:
+        p = ix.postings.get(tok)
+        if p is None:
             continue
-        denom = 1 + k1 * (1 - b + b * ix.lengths[ids] / avg)
-        scores[ids] += ix.idf[tok] * (k1 + 1) / denom
-    return scores
+        ids.append(p)
+        vals.append(ix.idf[tok] * (k1 + 1) / (1 + k1 * (1 - b + b * ix.lengths[p] / avg)))
+    if not ids:
+        return np.zeros(0, np.int32), np.zeros(0, np.float32)
+    allids = np.concatenate(ids)
+    uniq, inv = np.unique(allids, return_inverse=True)
+    return uniq, np.bincount(inv, weights=np.concatenate(vals)).astype(np.float32)
 
 
 # ------------------------------------------------------------------ embeddings beside the pack
 
 
-def emb_path(pack: Pack, model: str, what: str) -> Path:
-    return pack.path.with_name(f"{pack.path.name}.{what}-{model}-{pack.pack_id}.npy")
+def emb_path(pack: Pack, model: str, what: str, texts: list[str]) -> Path:
+    """Keyed by model, pack id and a hash of the exact texts, so a change in normalisation never reuses
+    stale vectors."""
+    digest = hashlib.sha1("\n".join(texts).encode("utf-8")).hexdigest()[:10]
+    return pack.path.with_name(f"{pack.path.name}.{what}-{model}-{pack.pack_id}-{digest}.npy")
 
 
 def _encode_all(encoder, texts: list[str], say=None, label: str = "") -> np.ndarray:
@@ -180,13 +188,16 @@ def ensure_embeddings(pack: Pack, ix: TitleIndex, model: str = "minilm", say=Non
     }
     if model == "minilm":
         wanted["tasks"] = lambda: [t[2] for t in ix.tasks]
-    for what, texts in wanted.items():
-        path = emb_path(pack, model, what)
+    for what, make in wanted.items():
+        texts = make()
+        path = emb_path(pack, model, what, texts)
         if path.is_file():
             arr = np.load(path, mmap_mode="r")
         else:
             enc = enc or get_encoder(model)
-            arr = _encode_all(enc, texts(), say, f"{what} ({model})")
+            arr = _encode_all(enc, texts, say, f"{what} ({model})")
+            for old in path.parent.glob(f"{pack.path.name}.{what}-{model}-*.npy"):
+                old.unlink(missing_ok=True)  # superseded vectors of this pack file
             tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npy")
             np.save(tmp, arr)
             os.replace(tmp, path)

@@ -66,6 +66,27 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+_NO_SINGULAR = {"sales", "series", "species", "news", "physics", "economics", "mathematics", "statistics",
+                "logistics", "athletics", "mechanics", "electronics", "analytics", "graphics", "dynamics",
+                "robotics", "genetics", "pediatrics", "orthodontics", "prosthetics", "aesthetics", "cosmetics",
+                "ethics", "operations", "services", "arts", "affairs", "goods", "glass", "gas", "bus", "campus",
+                "status", "class", "press", "boss", "chassis", "business", "process", "access", "address",
+                "diagnosis", "analysis", "lens", "canvas", "this", "its", "us", "is", "was", "has", "as"}
+
+
+def singular(word: str) -> str:
+    """Plural -> singular for English job words ('Laborers' -> 'laborer', 'Nannies' -> 'nanny')."""
+    if len(word) <= 3 or not word.isalpha() or word in _NO_SINGULAR or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
 def tokens(text: str, drop_noise: bool = True) -> list[str]:
     """Normalised tokens of a title: abbreviations expanded, level and employment noise dropped."""
     s = fold(text).lower()
@@ -80,7 +101,7 @@ def tokens(text: str, drop_noise: bool = True) -> list[str]:
         for w in words:
             if drop_noise and w in NOISE:
                 continue
-            out.append(w)
+            out.append(singular(w))
     return out
 
 

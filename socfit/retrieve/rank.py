@@ -83,23 +83,24 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
             r[0], r[1] = w, 1.0 / n
             evidence[soc].append((ix.raw[exact], src, 1.0))
 
-    bs = bm25(ix, q.norm.split())
+    ids, bs = bm25(ix, q.norm.split())
     if q.exclude is not None:
-        bs[q.exclude] = 0
+        bs[ids == q.exclude] = 0
     best = float(bs.max()) if len(bs) else 0.0
     if best > 0:
-        for rank, i in enumerate(_top(bs, K)):
-            if bs[i] <= 0:
+        for rank, j in enumerate(_top(bs, K)):
+            if bs[j] <= 0:
                 break
-            rel = float(bs[i]) / best
-            for soc, (w, onet, src) in ix.codes[i].items():
+            rel = float(bs[j]) / best
+            for soc, (w, onet, src) in ix.codes[ids[j]].items():
                 r = row(soc)
                 r[4] = max(r[4], rel * w)
                 r[5] += rel ** 4 * w / (1 + rank) ** 0.5
 
     if q.vec is not None and "minilm" in ix.emb:
-        sims = (q.sims if q.sims is not None else ix.emb["minilm"] @ q.vec).copy()
+        sims = q.sims if q.sims is not None else ix.emb["minilm"] @ q.vec
         if q.exclude is not None:
+            sims = sims.copy()
             sims[q.exclude] = -1
         for rank, i in enumerate(_top(sims, K)):
             s = float(sims[i])
