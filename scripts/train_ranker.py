@@ -53,7 +53,8 @@ def collect(coder: Coder, rows: list[tuple[str, str]], with_e5: bool,
                 # learns to lean on duties when the title alone cannot decide.
                 title = norm = norm.split()[-1]
                 v, exclude = coder.minilm.encode([norm])[0], None
-        q = rank.Query(title, norm, v, e, dv, exclude=exclude)
+        # The multilingual weights are fit the way they are used: English-only signals switched off.
+        q = rank.Query(title, norm, v, e, dv, exclude=exclude, foreign=with_e5)
         socs, X, _ = rank.features(coder.ix, q)
         if gold not in socs:
             miss += 1

@@ -96,6 +96,17 @@ def reported_titles_set(coder: Coder, n: int = 2000, seed: int = 7) -> list[dict
     return rows[:n]
 
 
+def profiles_set(coder: Coder, n: int = 400, seed: int = 2) -> list[dict]:
+    """Professional-profile proxy: reported titles of Job Zone 4-5 occupations, with the SOC definition as the
+    duties (definitions are not in the task index, so duties must be matched, not looked up)."""
+    defs = {r[0]: r[1] for r in coder.pack.rows("SELECT soc_code, definition FROM soc_groups WHERE level='detailed'")}
+    rows = [{"title": r[0], "soc_code": r[1], "description": defs.get(r[1], "")} for r in coder.pack.rows(
+        "SELECT r.title, substr(r.onet_code,1,7) FROM reported_titles r JOIN job_zones j ON j.onet_code = r.onet_code "
+        "WHERE j.job_zone >= 4 ORDER BY r.onet_code, r.title")]
+    random.Random(seed).shuffle(rows)
+    return rows[:n]
+
+
 def machine() -> str:
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
@@ -114,7 +125,12 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
     if dev_dir and dev_dir.is_dir():
         for p in sorted(dev_dir.glob("*.csv")):
             sets.append((p.stem, read_set(p), False))
+    probe = Path(__file__).resolve().parent.parent / "docs" / "eval" / "multilingual_probe.csv"
+    if probe.is_file():
+        sets.append(("multilingual probe (hand-written, es/fr/ko/zh/de/pt)", read_set(probe), False))
     sets.append(("O*NET reported titles (leave-one-out, 2,000 sampled)", reported_titles_set(coder), True))
+    sets.append(("professional profiles proxy: JZ 4-5 title + SOC definition as duties (leave-one-out, 400)",
+                 profiles_set(coder), True))
     all_titles = []
     for name, rows, loo in sets:
         m, preds = evaluate(coder, rows, loo)

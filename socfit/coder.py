@@ -87,7 +87,7 @@ class Coder:
         prepared = [self._prepare(t, d) for t, d in rows]
         norms = [p[1] or p[0] for p in prepared]
         vecs = self.minilm.encode(norms, batch_size=128) if norms else np.zeros((0, 384))
-        foreign = [i for i, p in enumerate(prepared) if not is_ascii_english(p[0])]
+        foreign = [i for i, p in enumerate(prepared) if not self._english(p[0], p[1])]
         e5 = {}
         if foreign and self.e5 is not None:
             enc = self.e5.encode([prepared[i][0] for i in foreign], batch_size=64)
@@ -100,13 +100,21 @@ class Coder:
         for i, (title, norm, duty_list, notes) in enumerate(prepared):
             dv = dvecs[at:at + len(duty_list)] if duty_list else None
             at += len(duty_list)
-            q = rank.Query(title, norm, vecs[i], e5.get(i), dv,
+            q = rank.Query(title, norm, vecs[i], e5.get(i), dv, foreign=i in e5,
                            exclude=self.ix.by_title.get(norm) if exclude_exact else None,
                            sims=sims[i] if sims is not None else None)
             out.append(self._rank(q, duty_list, notes, top, "en" if i not in e5 else "other", questions))
         return out
 
     # -------------------------------------------------------------- internals
+    def _english(self, title: str, norm: str) -> bool:
+        """English unless the script or common foreign job words say otherwise, or none of the title's words
+        is known to the (English) title dictionary ('Krankenschwester', 'Enfermeiro')."""
+        if not is_ascii_english(title):
+            return False
+        toks = norm.split()
+        return not toks or any(t in self.ix.postings for t in toks)
+
     def _prepare(self, title: str, duties) -> tuple[str, str, list[str], list[str]]:
         notes: list[str] = []
         if not isinstance(title, str) or not title.strip():

@@ -126,3 +126,20 @@ def test_real_pack_duties_pull_the_right_code_up(real_pack):
     with_duties = c.code("Engineer", duties, top=10)
     assert rank(with_duties) < rank(c.code("Engineer", top=10))
     assert with_duties.candidates[rank(with_duties)].matched_tasks
+
+
+@pytest.mark.integration
+def test_real_pack_multilingual_probe_keeps_most_right_codes_in_top_five(real_pack):
+    import csv
+    from pathlib import Path
+
+    rows = list(csv.DictReader(open(Path(__file__).parent.parent / "docs/eval/multilingual_probe.csv", encoding="utf-8")))
+    res = Coder(real_pack).code_many([(r["title"], None) for r in rows], questions=False)
+    hits = sum(r["soc_code"] in [c.soc_code for c in x.candidates] for r, x in zip(rows, res))
+    assert hits / len(rows) >= 0.5
+    assert all(x.language == "other" for r, x in zip(rows, res) if r["language"] in ("ko", "zh"))
+
+
+def test_words_unknown_to_the_dictionary_switch_to_multilingual(coder):
+    assert coder.code("Krankenschwester").language == "other"
+    assert coder.code("Software Engineer").language == "en"

@@ -90,7 +90,7 @@ def singular(word: str) -> str:
 def tokens(text: str, drop_noise: bool = True) -> list[str]:
     """Normalised tokens of a title: abbreviations expanded, level and employment noise dropped."""
     s = fold(text).lower()
-    s = s.replace("&", " & ").replace("/", " / ")
+    s = s.replace("&", " & ").replace("/", " / ").replace("-", " ").replace("–", " ")
     out: list[str] = []
     for raw in _TOKEN.findall(s):
         t = raw.strip(".'-")
@@ -140,11 +140,11 @@ FOREIGN_HINTS = {
     "de", "del", "la", "el", "los", "las", "y", "ingeniero", "ingeniera", "gerente", "jefe",
     "trabajador", "trabajadora", "cocinero", "camarero", "limpieza", "jardinero", "obrero", "analista",
     "desarrollador", "enfermera", "enfermero", "medico", "profesor", "investigador", "tecnico", "ayudante",
-    "auxiliar", "vendedor", "contador", "abogado", "mantenimiento", "cuidador", "operador", "conductor",
+    "auxiliar", "vendedor", "contador", "abogado", "mantenimiento", "cuidador", "operador",
     # French
     "du", "des", "le", "et", "ingenieur", "ingénieur", "responsable", "directeur", "chercheur",
     "développeur", "developpeur", "infirmière", "infirmier", "médecin", "professeur", "technicien", "cuisinier",
-    "serveur", "ouvrier", "vendeur", "comptable", "avocat", "chargé", "charge", "conseiller", "gestionnaire",
+    "serveur", "ouvrier", "vendeur", "comptable", "avocat", "chargé", "conseiller", "gestionnaire",
     # Portuguese / German / Italian basics
     "engenheiro", "gerente", "desenvolvedor", "ingenieur", "entwickler", "leiter", "mitarbeiter", "ingegnere",
     "sviluppatore", "responsabile",

@@ -41,6 +41,7 @@ class Query:
     e5: np.ndarray | None  # multilingual vector of the raw title (non-English titles)
     duty_vecs: np.ndarray | None  # MiniLM vectors of duty statements
     exclude: int | None = None  # dictionary id to hide (leave-one-out evaluation)
+    foreign: bool = False  # non-English title: English-only signals (tokens, MiniLM) are noise, use e5 only
     sims: np.ndarray | None = None  # precomputed title similarities (batch mode: one matrix product per batch)
 
 
@@ -75,7 +76,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
             evidence[soc] = []
         return feats[soc]
 
-    exact = ix.by_title.get(q.norm)
+    exact = None if q.foreign else ix.by_title.get(q.norm)
     if exact is not None and exact != q.exclude:
         n = len(ix.codes[exact])
         for soc, (w, onet, src) in ix.codes[exact].items():
@@ -83,7 +84,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
             r[0], r[1] = w, 1.0 / n
             evidence[soc].append((ix.raw[exact], src, 1.0))
 
-    ids, bs = bm25(ix, q.norm.split())
+    ids, bs = bm25(ix, [] if q.foreign else q.norm.split())
     if q.exclude is not None:
         bs[ids == q.exclude] = 0
     best = float(bs.max()) if len(bs) else 0.0
@@ -97,7 +98,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                 r[4] = max(r[4], rel * w)
                 r[5] += rel ** 4 * w / (1 + rank) ** 0.5
 
-    if q.vec is not None and "minilm" in ix.emb:
+    if q.vec is not None and not q.foreign and "minilm" in ix.emb:
         sims = q.sims if q.sims is not None else ix.emb["minilm"] @ q.vec
         if q.exclude is not None:
             sims = sims.copy()
@@ -118,6 +119,13 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
         for j in _top(occ, 5):
             row(ix.soc_list[j])[6] = float(occ[j])
 
+    if q.foreign and q.e5 is not None and "e5" in ix.occ_emb:  # SOC titles in the multilingual space
+        occ = ix.occ_emb["e5"] @ q.e5
+        for j in _top(occ, 10):
+            row(ix.soc_list[j])
+        for soc in feats:
+            j = ix.soc_pos(soc)
+            feats[soc][6] = float(occ[j]) if j >= 0 else 0.0
     if q.e5 is not None and "e5" in ix.emb:
         ids = ix.e5_ids
         sims = ix.emb["e5"] @ q.e5
@@ -139,7 +147,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
             if soc in feats or val >= cut:  # duties also bring their own top 10 codes in as candidates
                 row(soc)[8] = val
 
-    toks = q.norm.split()
+    toks = [] if q.foreign else q.norm.split()
     head = toks[-1] if toks else ""
     idf = [ix.idf.get(t, 0.0) for t in toks]
     total = sum(idf) or 1.0
