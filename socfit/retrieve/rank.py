@@ -55,7 +55,8 @@ def load_weights() -> dict[str, np.ndarray]:
     en = d.get("weights", ones)
     ml = d.get("weights_multilingual", en)
     du = d.get("weights_duties", en)
-    return {k: np.array([v.get(f, 0.0) for f in FEATURES], dtype=np.float32)
+    t = float(d.get("temperature", 1.0))  # calibration on real filings (scripts/calibrate.py)
+    return {k: np.array([v.get(f, 0.0) for f in FEATURES], dtype=np.float32) / t
             for k, v in (("en", en), ("multilingual", ml), ("duties", du))}
 
 
