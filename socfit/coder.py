@@ -22,6 +22,7 @@ MAX_TITLE = 300
 MAX_DUTIES = 20_000
 CONFIDENT_SCORE = 0.5
 CONFIDENT_GAP = 0.2
+MEMO_SIZE = 50_000  # remembered results (a few KB each)
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Coder:
         from socfit.retrieve.encoders import get_encoder
 
         self.minilm = get_encoder("minilm")
+        self._memo: dict[tuple, CodeResult] = {}
         self.e5 = get_encoder("e5") if multilingual else None
 
     # -------------------------------------------------------------- public
@@ -83,7 +85,19 @@ class Coder:
                   exclude_exact: bool = False, questions: bool = True) -> list[CodeResult]:
         """Code a batch (titles encoded together for speed). Raises InputError on an empty title.
 
-        ``questions=False`` skips the clarifying questions (batch files do not show them)."""
+        ``questions=False`` skips the clarifying questions (batch files do not show them). Repeated
+        (title, duties) pairs are coded once per call and remembered across calls (bounded cache), which is
+        what makes large real files fast: they repeat titles."""
+        keys = [(t, "\n".join(d) if isinstance(d, list) else (d or ""), top, exclude_exact, questions) for t, d in rows]
+        todo = list(dict.fromkeys(k for k in keys if k not in self._memo))
+        if todo:
+            fresh = self._code_many([(k[0], k[1] or None) for k in todo], top, exclude_exact, questions)
+            if len(self._memo) + len(todo) > MEMO_SIZE:
+                self._memo.clear()
+            self._memo.update(zip(todo, fresh))
+        return [self._memo[k] for k in keys]  # shared objects: treat results as read-only
+
+    def _code_many(self, rows, top: int, exclude_exact: bool, questions: bool) -> list[CodeResult]:
         prepared = [self._prepare(t, d) for t, d in rows]
         norms = [p[1] or p[0] for p in prepared]
         vecs = self.minilm.encode(norms, batch_size=128) if norms else np.zeros((0, 384))

@@ -4,9 +4,9 @@ Features (per SOC code, for one query):
   exact      weight of the dictionary entry equal to the normalised title (0 when none)
   exact_uniq 1/(number of codes sharing that exact title)
   d_max      best cosine between the title and any dictionary title of this code (MiniLM)
-  d_vote     soft vote of the 50 nearest dictionary titles
+  d_vote     soft vote of the 30 nearest dictionary titles
   b_max      best BM25 of a title of this code, relative to the query's best
-  b_vote     soft vote of the 50 best BM25 titles
+  b_vote     soft vote of the 30 best BM25 titles
   occ        cosine between the title and the code's SOC title
   e5         best cosine with the code's curated titles in the multilingual encoder (non-English only)
   duty       mean over duty statements of the best cosine with this code's O*NET tasks (0 without duties)
@@ -29,7 +29,7 @@ from socfit.retrieve.index import TitleIndex, bm25
 
 FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior", "head",
             "cover"]
-K = 50
+K = 30
 CURATED = {"onet_title", "soc_title", "dmtf"}
 
 
