@@ -145,17 +145,20 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
                     f.write(json.dumps({"row": i, "candidates": [{"soc_code": c} for c in p]}) + "\n")
     # speed
     titles = list(dict.fromkeys(all_titles))[:3000]  # unique titles: no repeat can flatter the figure
+    coder._memo.clear()  # and nothing remembered from the accuracy runs above
     t = time.perf_counter()
     for i in range(0, len(titles), 256):
         coder.code_many([(x, None) for x in titles[i:i + 256]], questions=False)
     tps = len(titles) / (time.perf_counter() - t)
     duties = ("Design and develop machine learning models for fraud detection. Write production Python code. "
               "Analyze large datasets and present findings to stakeholders. Mentor junior engineers.")
+    coder._memo.clear()
     t = time.perf_counter()
     for i in range(0, 300, 50):
         coder.code_many([(x, duties) for x in titles[i:i + 50]], questions=False)
     dps = 300 / (time.perf_counter() - t)
     lat = []
+    coder._memo.clear()
     for x in titles[:300]:
         t = time.perf_counter()
         coder.code(x)
