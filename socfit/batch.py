@@ -64,6 +64,13 @@ def code_file(coder: Coder, inp: Path, out: Path | None, fmt: str = "jsonl", top
               progress: Callable[[int], None] | None = None) -> dict:
     if not inp.is_file():
         raise InputError(f"{inp}: no such file")
+    if inp.stat().st_size == 0:
+        raise InputError(f"{inp}: the file is empty; it needs a header row with a 'title' column")
+    if out is not None:
+        if out.resolve() == inp.resolve():
+            raise InputError(f"--output {out} is the input file; writing it would destroy the input")
+        if not out.parent.is_dir():
+            raise InputError(f"--output {out}: folder {out.parent} does not exist")
     enc = detect_encoding(inp)
     cols, rows = _rows(inp, enc)
     sink = open(out, "w", newline="", encoding="utf-8") if out else sys.stdout

@@ -23,6 +23,7 @@ MAX_DUTIES = 20_000
 CONFIDENT_SCORE = 0.5
 CONFIDENT_GAP = 0.2
 MEMO_SIZE = 50_000  # remembered results (a few KB each)
+MEMO_MAX_DUTIES = 2_000  # longer duties are not remembered: they rarely repeat and would bloat memory
 
 
 @dataclass
@@ -94,8 +95,12 @@ class Coder:
             fresh = self._code_many([(k[0], k[1] or None) for k in todo], top, exclude_exact, questions)
             if len(self._memo) + len(todo) > MEMO_SIZE:
                 self._memo.clear()
-            self._memo.update(zip(todo, fresh))
-        return [self._memo[k] for k in keys]  # shared objects: treat results as read-only
+            self._memo.update((k, r) for k, r in zip(todo, fresh) if len(k[1]) <= MEMO_MAX_DUTIES)
+            fresh_by_key = dict(zip(todo, fresh))
+        else:
+            fresh_by_key = {}
+        # Shared objects: treat results as read-only.
+        return [fresh_by_key[k] if k in fresh_by_key else self._memo[k] for k in keys]
 
     def _code_many(self, rows, top: int, exclude_exact: bool, questions: bool) -> list[CodeResult]:
         prepared = [self._prepare(t, d) for t, d in rows]

@@ -143,3 +143,36 @@ def test_real_pack_multilingual_probe_keeps_most_right_codes_in_top_five(real_pa
 def test_words_unknown_to_the_dictionary_switch_to_multilingual(coder):
     assert coder.code("Krankenschwester").language == "other"
     assert coder.code("Software Engineer").language == "en"
+
+
+def test_batch_refuses_to_overwrite_its_input(coder, tmp_path):
+    inp = tmp_path / "in.csv"
+    inp.write_text("title\nSoftware Engineer\n", encoding="utf-8")
+    with pytest.raises(InputError, match="destroy the input"):
+        code_file(coder, inp, inp)
+    assert inp.read_text(encoding="utf-8") == "title\nSoftware Engineer\n"
+
+
+def test_batch_output_folder_must_exist(coder, tmp_path):
+    inp = tmp_path / "in.csv"
+    inp.write_text("title\nSoftware Engineer\n", encoding="utf-8")
+    with pytest.raises(InputError, match="does not exist"):
+        code_file(coder, inp, tmp_path / "missing" / "out.jsonl")
+
+
+def test_empty_file_is_a_clear_error(coder, tmp_path):
+    inp = tmp_path / "in.csv"
+    inp.write_bytes(b"")
+    with pytest.raises(InputError, match="the file is empty"):
+        code_file(coder, inp, tmp_path / "o.jsonl")
+
+
+def test_repeated_titles_give_identical_results(coder):
+    a, b = coder.code_many([("Software Engineer", None), ("Software Engineer", None)])
+    assert [c.soc_code for c in a.candidates] == [c.soc_code for c in b.candidates]
+    assert coder.code("Software Engineer").candidates[0].score == a.candidates[0].score
+
+
+def test_long_duties_are_not_remembered(coder):
+    coder.code("Software Engineer", "Design, develop and modify software systems. " * 100)
+    assert all(len(k[1]) <= 2000 for k in coder._memo)
