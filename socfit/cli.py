@@ -171,6 +171,48 @@ def code_cmd(
     out.print(render_code(res))
 
 
+@app.command("advise")
+def advise_cmd(
+    profile: Path = typer.Argument(..., help="Profile file (JSON or YAML; see docs/advisor.md)."),
+    fmt: str = typer.Option("text", "--format", help="text, json, md, html or pdf."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the report here (required for pdf)."),
+    n: int = typer.Option(4, "--candidates", min=2, max=8, help="Candidates compared side by side."),
+    pack: Optional[Path] = PackOpt,
+) -> None:
+    """NIW advice: candidates side by side, recommendation, risk flags, questions, and the I-140 Part 6 block."""
+    from socfit.advise import advise, load_profile
+    from socfit.errors import InputError
+    from socfit.render.report import render
+
+    if fmt not in ("text", "json", "md", "html", "pdf"):
+        raise InputError(f"--format must be one of text, json, md, html, pdf (not {fmt!r})")
+    if fmt == "pdf" and output is None:
+        raise InputError("--format pdf writes a binary file: give -o FILE.pdf")
+    if output is not None and not output.parent.exists():
+        raise InputError(f"the folder for {output} does not exist")
+    advice = advise(load_profile(profile), candidates=n, pack=pack)
+    body = render(advice.to_dict(), fmt)
+    if output is None:
+        sys.stdout.write(body if isinstance(body, str) else body.decode())
+        return
+    tmp = output.with_name(output.name + ".part")
+    tmp.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+    tmp.replace(output)
+    err.print(f"wrote {output}")
+
+
+@app.command("serve")
+def serve_cmd(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (anything but loopback needs SOCFIT_TOKEN)."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    pack: Optional[Path] = PackOpt,
+) -> None:
+    """The web page and JSON API (OpenAPI at /docs)."""
+    from socfit.web.app import run
+
+    run(host=host, port=port, pack=pack)
+
+
 @app.command("bench")
 def bench_cmd(
     dev: Optional[Path] = typer.Option(None, "--dev", help="Folder of labelled CSVs (default: ../shared/dev)."),

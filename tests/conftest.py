@@ -43,6 +43,11 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def real_pack_path(shared_data, tmp_path_factory) -> Path:
+    """A fresh real pack. Developers may set SOCFIT_TEST_REAL_PACK to an already built pack (with its
+    embeddings beside it) to skip the ~2 min build on local runs; CI never sets it."""
+    reuse = os.environ.get("SOCFIT_TEST_REAL_PACK")
+    if reuse and Path(reuse).is_file() and not os.environ.get("CI"):
+        return Path(reuse)
     out = tmp_path_factory.mktemp("realpack") / "pack.sqlite"
     build_pack(shared_data, out)
     return out

@@ -1,0 +1,418 @@
+"""The advisor: candidates side by side, the recommendation, risk flags, questions and Part 6.
+
+How a recommendation is chosen (docs/advisor.md has the full rule):
+1. The coder ranks codes for the title (and the home-country title) with the duties.
+2. Each candidate gets a *fit* in [0, 1]: its title score relative to the best title score, blended with
+   how well the person's duties match the code's O*NET tasks (duty fit), when duties are given.
+3. A candidate is *supported* when its fit is within FIT_TOLERANCE of the best fit and, with duties, at
+   least half of the duties match one of its tasks. Only supported codes can be recommended.
+4. Among supported codes, the most *advantageous* for an EB-2 NIW wins: a profession, an advanced degree
+   typical, the degree field linked to the code, a specific (not "All Other") code, no management claim
+   without staff, a salary inside the wage range. Fit breaks near-ties.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from socfit import __version__
+from socfit.advise import flags as F
+from socfit.advise.part6 import part6
+from socfit.advise.profile import validate_profile
+from socfit.assess.cet import cet_areas
+from socfit.assess.cet import source as cet_source
+from socfit.assess.degree import field_fit, match_field, stem
+from socfit.assess.niw import advanced_degree, profession, wage_position
+from socfit.assess.occupation import OccupationCard, card, resolve
+from socfit.errors import CodeError
+from socfit.pack.store import Pack
+from socfit.retrieve.index import split_duties
+from socfit.retrieve.normalize import is_ascii_english
+
+FIT_TOLERANCE = 0.15
+COVERED = 0.4  # duty-to-task cosine (MiniLM) at or above which a duty counts as covered by a task
+DUTY_FLOOR, DUTY_CEIL = 0.20, 0.60  # cosine range mapped to duty fit 0..1
+POOL = 8  # codes taken from each coder ranking
+DUTY_POOL = 6  # codes taken from the duties alone
+CARDS = 10  # candidates assessed in full (best fits)
+# Who manages each kind of work, by SOC major group (SOC 2018 definitions of the 11-xxxx codes).
+MANAGERS_OF = {"13": "11-1021", "15": "11-3021", "17": "11-9041", "19": "11-9121", "21": "11-9151",
+               "25": "11-9033", "29": "11-9111", "31": "11-9111", "35": "11-9051", "41": "11-2022",
+               "43": "11-3012", "47": "11-9021", "49": "11-3051", "51": "11-3051", "53": "11-3071"}
+FIELD_BONUS = {"linked": 0.10, "related": 0.05}  # the degree field is part of the job's story
+DISCLAIMER = ("Not legal advice: socfit organises official data and flags risks; a licensed attorney should make "
+              "the final decision.")
+USED_TABLES = ["soc_groups", "onet_occupations", "tasks", "job_zones", "onet_education", "entry_education",
+               "oflc_education", "oflc_appendix_a", "wages", "cip_soc", "cip_titles", "stem_cip", "cet_areas",
+               "alternate_titles", "reported_titles", "dmtf_titles", "soc2010_to_2018"]
+
+
+@dataclass
+class Recommendation:
+    soc_code: str
+    soc_title: str
+    onet_code: str
+    onet_title: str
+    reason: str
+    tradeoff: str | None
+    runner_up: dict[str, str] | None
+    fit_tolerance: float = FIT_TOLERANCE
+
+
+@dataclass
+class Advice:
+    profile: dict[str, Any]
+    recommendation: Recommendation
+    candidates: list[dict[str, Any]]
+    flags: list[dict[str, Any]]
+    questions: list[dict[str, Any]]
+    part6: dict[str, Any]
+    notes: list[str]
+    data_versions: dict[str, Any]
+    disclaimer: str = DISCLAIMER
+    socfit_version: str = __version__
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Cand:
+    soc: str
+    onet: str
+    title_score: float
+    card: OccupationCard | None
+    matched_titles: list[dict[str, Any]] = field(default_factory=list)
+    matched_tasks: list[dict[str, Any]] = field(default_factory=list)
+    uncovered: list[str] = field(default_factory=list)
+    duty_fit: float | None = None
+    coverage: float | None = None
+    fit: float = 0.0
+    out: dict[str, Any] = field(default_factory=dict)
+
+
+def advise(profile: dict[str, Any], candidates: int = 4, pack: Path | str | Pack | None = None) -> Advice:
+    """Advise on a profile (a dict; see docs/advisor.md). Raises InputError for a bad profile."""
+    from socfit.api import get_pack
+    from socfit.coder import get_coder
+
+    prof = validate_profile(profile)
+    p = pack if isinstance(pack, Pack) else get_pack(pack)
+    coder = get_coder(p)
+    return _Advisor(p, coder, prof, max(2, min(candidates, POOL))).run()
+
+
+class _Advisor:
+    def __init__(self, pack: Pack, coder, prof: dict[str, Any], n: int):
+        self.pack, self.coder, self.prof, self.n = pack, coder, prof, n
+        self.notes: list[str] = []
+        self.flags: list[dict[str, Any]] = []
+        duties_in = prof.get("duties") or []
+        self.duties = [d for item in duties_in for d in (split_duties(item) or ([item] if item.strip() else []))][:40]
+        self.dvecs = coder.minilm.encode(self.duties) if self.duties else None
+
+    # ------------------------------------------------------------------ pipeline
+    def run(self) -> Advice:
+        deg = self.prof.get("degree") or {}
+        cips = match_field(self.pack, deg.get("field"), deg.get("cip"), encoder=self.coder.minilm)
+        self.field_socs = self._field_socs(cips)
+        pool = self._pool()
+        best_fit = max(c.fit for c in pool)
+        text = " ".join([self.prof.get("endeavor", ""), *self.duties, self.prof["job_title"]])
+        cet = cet_areas(text)
+        for c in pool:
+            c.out = self._assess(c, cips, cet, best_fit)
+        rec = self._recommend(pool)
+        shown = sorted(pool, key=lambda c: -c.fit)[: self.n]
+        if rec not in shown:
+            shown = shown[:-1] + [rec]
+        for i, c in enumerate(sorted(shown, key=lambda c: -c.fit), 1):
+            c.out["rank"] = i
+        cands = [c.out for c in sorted(shown, key=lambda c: c.out["rank"])]
+        runner = self._runner_up(rec, shown)
+        recommendation = self._explain(rec, runner)
+        self.flags = F.profile_flags(self.prof, self.duties, self.title_result, self.pack) + [
+            {**f, "soc_code": rec.soc} for f in rec.out["flags"]]
+        self.flags.sort(key=lambda f: F.SEVERITY_ORDER[f["severity"]])
+        questions = self._questions(rec, runner, shown)
+        p6 = part6(self.pack, self.prof, self.duties, rec, self.title_result, self.coder, self.flags)
+        versions = self.pack.versions(USED_TABLES)
+        versions["cet_keywords"] = {"source": "socfit (own keywords for the official area names)",
+                                    "version": __version__, "url": cet_source()["url"]}
+        return Advice(self.prof, recommendation, cands, self.flags, questions, p6, self.notes, versions)
+
+    def _pool(self) -> list[_Cand]:
+        """Candidate codes from every angle: the coder on the title with duties and on the title alone, the
+        duties alone (best-matching O*NET tasks: what a vague title cannot say), the home-country title, and
+        any code the person already considers. Fit is computed for all; cards only for the best."""
+        title = self.prof["job_title"]
+        res = self.coder.code(title, self.duties or None, top=POOL)
+        self.title_result = self.coder.code(title, None, top=POOL) if self.duties else res
+        self.vague = is_ascii_english(title) and F.is_vague(title, self.title_result)
+        self.notes.extend(res.notes)
+        found: dict[str, tuple[float, str, list]] = {}
+
+        def add(cands, weight: float) -> None:
+            for c in cands:
+                s, onet, titles = found.get(c.soc_code, (0.0, c.onet_code, []))
+                found[c.soc_code] = (max(s, c.score * weight), onet,
+                                     titles or [asdict(m) for m in c.matched_titles])
+
+        add(res.candidates, 1.0)
+        add(self.title_result.candidates[:4], 1.0)
+        if self.prof.get("country_title"):
+            add(self.coder.code(self.prof["country_title"], self.duties or None, top=4).candidates, 0.5)
+        sims = None
+        if self.dvecs is not None:
+            sims = self.coder.ix.task_emb["minilm"] @ np.asarray(self.dvecs).T  # tasks x duties
+            by_duty = self.coder.ix.task_soc_max(sims)
+            for soc in sorted(by_duty, key=lambda k: -by_duty[k])[:DUTY_POOL]:
+                found.setdefault(soc, (0.0, f"{soc}.00", []))
+        if self.prof.get("soc_code"):
+            try:
+                r = resolve(self.pack, self.prof["soc_code"])
+                found.setdefault(r.soc_code, (0.0, r.onet_code or f"{r.soc_code}.00", []))
+            except CodeError:
+                pass  # reported as a flag by profile_flags
+        top = max((v[0] for v in found.values()), default=0.0) or 1.0
+        pool = [_Cand(soc, onet, s, None, titles) for soc, (s, onet, titles) in found.items()]
+        for c in pool:
+            self._fit(c, c.title_score / top, sims)
+        pool.sort(key=lambda c: -c.fit)
+        if self._leads_people():
+            for soc in self._managers_of([c.soc for c in pool[:3]]):
+                if soc not in found:
+                    c = _Cand(soc, f"{soc}.00", 0.0, None, [])
+                    self._fit(c, 0.0, sims)
+                    pool.append(c)
+            pool.sort(key=lambda c: -c.fit)
+        keep = pool[:CARDS]
+        if self.prof.get("soc_code"):
+            keep += [c for c in pool[CARDS:] if c.title_score == 0.0 and c.soc in self._given()]
+        for c in keep:
+            if sims is not None:
+                c.onet = self._best_onet_by_duties(c, sims) or c.onet
+            try:
+                c.card = card(self.pack, c.onet or c.soc, n_tasks=5)
+            except CodeError:
+                c.card = card(self.pack, c.soc, n_tasks=5)
+            c.onet = c.card.onet_code
+        return keep
+
+    def _field_socs(self, cips) -> dict[str, str]:
+        """SOC codes the degree's CIP programs lead to ('linked'), or programs of the same series do ('related')."""
+        out: dict[str, str] = {}
+        for m in cips:
+            for r in self.pack.rows("SELECT DISTINCT soc_code FROM cip_soc WHERE substr(cip_code,1,5)=?",
+                                    (m.cip_code[:5],)):
+                out.setdefault(r[0], "related")
+            for r in self.pack.rows("SELECT soc_code FROM cip_soc WHERE cip_code=?", (m.cip_code,)):
+                out[r[0]] = "linked"
+        return out
+
+    def _leads_people(self) -> bool:
+        return (self.prof.get("supervises") or 0) >= 1 or any(_LEADS.search(d) for d in self.duties)
+
+    def _managers_of(self, socs: list[str]) -> list[str]:
+        """The management code over each candidate's kind of work (SOC major group -> managers of it, from the
+        SOC 2018 definitions): people who lead engineers may be Architectural and Engineering Managers."""
+        return list(dict.fromkeys(MANAGERS_OF[s[:2]] for s in socs if s[:2] in MANAGERS_OF))
+
+    def _best_onet_by_duties(self, c: _Cand, sims: np.ndarray) -> str | None:
+        """Inside a code with several O*NET occupations (15-1299.01 ... .09), the one whose own tasks the
+        duties match best: it names the specific occupation behind an 'All Other' code."""
+        if "All Other" not in self.coder.ix.soc_titles.get(c.soc, "") and c.onet.endswith(".00"):
+            return None  # a specific code: its main O*NET occupation defines it
+        rows = self.coder.ix.task_rows(c.soc)
+        by: dict[str, list[int]] = {}
+        for k in rows:
+            by.setdefault(self.coder.ix.tasks[k][0], []).append(k)
+        if len(by) < 2:
+            return None
+        score = {o: float(sims[ks].max(axis=0).mean()) for o, ks in by.items()}
+        best = max(score, key=score.get)
+        # The coder's title evidence, or the code's main O*NET occupation (.00), stays unless another fits
+        # clearly better; a specialty (15-2051.02 Clinical Data Managers) needs a clear margin.
+        keep = c.onet if c.onet in score else (f"{c.soc}.00" if f"{c.soc}.00" in score else None)
+        if keep and score[keep] >= score[best] - 0.05:
+            return keep
+        return best
+
+    def _given(self) -> set[str]:
+        try:
+            return {resolve(self.pack, self.prof["soc_code"]).soc_code}
+        except CodeError:
+            return set()
+
+    def _fit(self, c: _Cand, title_fit: float, sims: np.ndarray | None) -> None:
+        """fit = title share + duty share; a vague title says little, so the duties weigh more."""
+        bonus = FIELD_BONUS.get(self.field_socs.get(c.soc, ""), 0.0)
+        if sims is None:
+            c.fit = round(min(1.0, title_fit + bonus), 3)
+            return
+        rows = self.coder.ix.task_rows(c.soc)
+        w_title = 0.15 if self.vague else 0.35
+        if not len(rows):
+            c.duty_fit, c.coverage, c.uncovered = 0.0, 0.0, list(self.duties)
+            c.fit = round(w_title * title_fit + bonus, 3)
+            return
+        block = sims[rows.start:rows.stop]
+        best, arg = block.max(axis=0), block.argmax(axis=0)
+        c.duty_fit = float(np.clip((best.mean() - DUTY_FLOOR) / (DUTY_CEIL - DUTY_FLOOR), 0, 1))
+        c.coverage = float((best >= COVERED).mean())
+        c.uncovered = [d for d, b in zip(self.duties, best) if b < COVERED]
+        c.matched_tasks = sorted(
+            ({"duty": d, "task": self.coder.ix.tasks[rows[int(k)]][2], "similarity": round(float(b), 3)}
+             for d, b, k in zip(self.duties, best, arg) if b >= COVERED),
+            key=lambda m: -m["similarity"])
+        c.fit = round(min(1.0, w_title * title_fit + (1 - w_title) * c.duty_fit + bonus), 3)
+
+    def _assess(self, c: _Cand, cips, cet, best_fit: float) -> dict[str, Any]:
+        cd = c.card
+        prof_v = profession(cd)
+        adv = advanced_degree(cd)
+        dfit = field_fit(self.pack, c.soc, cips)
+        st = stem(self.pack, cips)
+        wage = wage_position(cd.wages, self.prof.get("salary"))
+        supported = c.fit >= best_fit - FIT_TOLERANCE and (c.coverage is None or c.coverage >= 0.5)
+        out = {
+            "rank": 0, "soc_code": c.soc, "soc_title": cd.title, "onet_code": c.onet, "onet_title": cd.onet_title,
+            "definition": cd.definition, "onet_description": cd.onet_description, "supported": supported,
+            "fit": {"score": c.fit, "title_score": round(c.title_score, 4),
+                    "duty_fit": None if c.duty_fit is None else round(c.duty_fit, 3),
+                    "duty_coverage": None if c.coverage is None else round(c.coverage, 3),
+                    "matched_tasks": c.matched_tasks[:6], "uncovered_duties": c.uncovered,
+                    "matched_titles": c.matched_titles[:3]},
+            "qualifications": {
+                "job_zone": cd.job_zone, "job_zone_name": cd.job_zone_name, "entry_education": cd.entry_education,
+                "entry_experience": cd.entry_experience, "advanced_degree_share": cd.advanced_degree_share,
+                "bachelor_or_more_share": cd.bachelor_or_more_share,
+                "education_distribution": cd.education_distribution,
+                "oflc_education": cd.oflc.get("education"), "oflc_appendix_a": cd.oflc.get("appendix_a")},
+            "profession": prof_v, "advanced_degree": adv, "degree_field": dfit, "stem": st,
+            "cet_areas": cet, "wage": wage, "onet_occupations": cd.onet_occupations,
+        }
+        out["flags"] = F.candidate_flags(self.prof, out, cd)
+        out["advantage"] = _advantage(out)
+        return out
+
+    def _recommend(self, pool: list[_Cand]) -> _Cand:
+        ok = [c for c in pool if c.out["supported"]] or [max(pool, key=lambda c: c.fit)]
+        return max(ok, key=lambda c: (c.out["advantage"] + 0.3 * c.fit, c.fit))
+
+    def _runner_up(self, rec: _Cand, shown: list[_Cand]) -> _Cand | None:
+        others = [c for c in shown if c is not rec]
+        if not others:
+            return None
+        sup = [c for c in others if c.out["supported"]]
+        return max(sup or others, key=lambda c: (c.out["advantage"] + 0.3 * c.fit, c.fit))
+
+    # ------------------------------------------------------------------ words
+    def _explain(self, rec: _Cand, runner: _Cand | None) -> Recommendation:
+        o = rec.out
+        why = [f"{rec.soc} {o['soc_title']} fits the job (fit {rec.fit:.2f}"]
+        if rec.coverage is not None:
+            n_cov = len(self.duties) - len(rec.uncovered)
+            why[0] += f"; {n_cov} of {len(self.duties)} duties match its O*NET tasks"
+        why[0] += ")"
+        good = _advantages(o)
+        if good:
+            why.append("and it is the most favourable supported code for an EB-2 NIW: " + "; ".join(good.values()))
+        reason = " ".join(why) + "."
+        trade = None
+        if runner is not None:
+            r = runner.out
+            diff = []
+            if runner.fit > rec.fit:
+                diff.append(f"fits slightly better ({runner.fit:.2f} vs {rec.fit:.2f})")
+            lost = [k for k in good if k not in _advantages(r)]
+            if lost:
+                diff.append(("but " if diff else "") + "is not: " + ", ".join(ADVANTAGE_NAMES[k] for k in lost))
+            if not r["supported"]:
+                diff.append("and the duties do not support it as well")
+            trade = (f"Runner-up {runner.soc} {r['soc_title']} " + (", ".join(diff) if diff else
+                     "is close; choose it if it describes the daily work better") + ".")
+        return Recommendation(rec.soc, o["soc_title"], rec.onet, o["onet_title"], reason, trade,
+                              {"soc_code": runner.soc, "soc_title": runner.out["soc_title"]} if runner else None)
+
+    def _questions(self, rec: _Cand, runner: _Cand | None, shown: list[_Cand]) -> list[dict[str, Any]]:
+        qs: list[dict[str, Any]] = []
+        if "supervises" not in self.prof and any(c.soc.startswith("11-") for c in shown):
+            qs.append({"id": "supervises", "text": "How many people do you supervise (directly or through others)?",
+                       "options": [{"label": "None", "patch": {"supervises": 0}},
+                                   {"label": "1 or 2", "patch": {"supervises": 2}},
+                                   {"label": "3 or more", "patch": {"supervises": 3}}]})
+        if runner is not None and abs(runner.fit - rec.fit) <= 0.1:
+            ta = self.coder._distinct_task(rec.onet, runner.onet)
+            tb = self.coder._distinct_task(runner.onet, rec.onet)
+            if ta and tb and ta != tb:
+                qs.append({"id": "closer_duty",
+                           "text": f"Which is closer to your main work? (separates {rec.soc} from {runner.soc})",
+                           "options": [{"label": ta, "patch": {"add_duties": [ta]}, "soc_code": rec.soc},
+                                       {"label": tb, "patch": {"add_duties": [tb]}, "soc_code": runner.soc}]})
+        if "degree" not in self.prof:
+            qs.append({"id": "degree", "text": "What is your highest degree?",
+                       "options": [{"label": lv, "patch": {"degree": {"level": lv}}}
+                                   for lv in ("bachelor", "master", "doctorate", "professional")]})
+        return qs[:3]
+
+
+def _advantage(o: dict[str, Any]) -> float:
+    """How favourable a code is for an EB-2 NIW, 0..1 (weights stated in docs/advisor.md)."""
+    a = {"yes": 0.30, "unclear": 0.10}.get(o["profession"]["verdict"], 0.0)
+    share = o["advanced_degree"]["share"]
+    if share is not None:
+        a += 0.25 * min(1.0, share / 0.6)
+    elif o["advanced_degree"]["verdict"] == "yes":
+        a += 0.2
+    jz = o["qualifications"]["job_zone"] or 0
+    a += 0.10 if jz >= 5 else (0.05 if jz == 4 else 0.0)
+    a += {"linked": 0.15, "related": 0.07}.get(o["degree_field"]["verdict"], 0.0)
+    a += 0.10 if "All Other" not in o["soc_title"] else 0.0
+    w = o["wage"]
+    if w and w.get("position") is not None and 10 <= w["position"] <= 90:
+        a += 0.05
+    codes = {f["code"] for f in o["flags"]}
+    if "management_without_supervision" in codes:
+        a -= 0.25
+    if "teaching_heavy" in codes:
+        a -= 0.05
+    return round(max(0.0, min(1.0, a)), 3)
+
+
+ADVANTAGE_NAMES = {"profession": "a profession", "advanced": "a code where an advanced degree is typical",
+                   "jz5": "Job Zone 5", "field": "linked to the degree field"}
+
+
+def _advantages(o: dict[str, Any]) -> dict[str, str]:
+    out = {}
+    pv = o["profession"]
+    if pv["verdict"] == "yes":
+        out["profession"] = f"a profession ({pv['reason']})"
+    ad = o["advanced_degree"]
+    if ad["verdict"] == "yes":
+        out["advanced"] = f"advanced degree typical ({ad['reason']})"
+    jz = o["qualifications"]["job_zone"]
+    if jz and jz >= 5:
+        out["jz5"] = "Job Zone 5 (extensive preparation)"
+    if o["degree_field"]["verdict"] == "linked":
+        out["field"] = f"degree field linked ({o['degree_field']['reason']})"
+    return out
+
+
+_LEADS = re.compile(r"\b(lead|leads|leading|manage|manages|managing|supervis\w*|direct|directs|directing)\s+"
+                    r"(a |the |an )?(\w+ ){0,3}(team|teams|staff|group|engineers|scientists|developers|employees|"
+                    r"workers|people|analysts|researchers)\b", re.I)
+_TEACH = re.compile(r"\b(teach\w*|lectur\w*|instruct\w*|tutor\w*|course\w*|curricul\w*|grad(e|ing) (exams?|papers|"
+                    r"assignments)|classroom\w*|syllab\w*|students?)\b", re.I)
+
+
+def teaching_share(duties: list[str]) -> float:
+    if not duties:
+        return 0.0
+    return sum(1 for d in duties if _TEACH.search(d)) / len(duties)

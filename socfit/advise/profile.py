@@ -1,0 +1,178 @@
+"""The person's profile: validated once, here, so every later step can trust its shape.
+
+A profile is a plain dict (JSON or YAML on disk). Unknown fields are refused rather than ignored: a typo
+such as ``dutes`` would otherwise silently drop the duties and change the recommendation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from socfit.errors import InputError
+
+DEGREE_LEVELS = ("bachelor", "master", "doctorate", "professional", "other")
+# Common spellings people write, mapped to the schema's levels.
+DEGREE_ALIASES = {
+    "bachelors": "bachelor", "bachelor's": "bachelor", "ba": "bachelor", "bs": "bachelor", "bsc": "bachelor",
+    "masters": "master", "master's": "master", "ms": "master", "msc": "master", "ma": "master", "mba": "master",
+    "phd": "doctorate", "ph.d.": "doctorate", "doctoral": "doctorate", "doctor": "doctorate",
+    "md": "professional", "jd": "professional", "dds": "professional", "pharmd": "professional",
+}
+TEXT_LIMITS = {"job_title": 300, "country_title": 300, "employer": 300, "industry": 300, "endeavor": 5_000,
+               "soc_code": 20}
+DUTIES_LIMIT = 20_000
+DUTY_ITEMS_LIMIT = 60
+FIELD_LIMIT = 200
+FILE_LIMIT = 1_000_000  # bytes: a profile is a page of text, not a document dump
+NUMBER_LIMITS = {"years_experience": (0, 70), "salary": (0, 10_000_000), "supervises": (0, 100_000)}
+FIELDS = ("job_title", "duties", "degree", "years_experience", "endeavor", "salary", "supervises",
+          "country_title", "soc_code", "employer", "industry")
+
+
+def load_profile(path: str | Path) -> dict[str, Any]:
+    """Read a JSON or YAML profile file and validate it. Errors name the file, line and field."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"profile file not found: {p}")
+    raw = p.read_bytes()
+    if len(raw) > FILE_LIMIT:
+        raise InputError(f"{p} is {len(raw):,} bytes; a profile may be at most {FILE_LIMIT:,} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{p} is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+    return validate_profile(parse_profile_text(text, p.name), source=p.name)
+
+
+def parse_profile_text(text: str, name: str = "profile") -> Any:
+    """JSON when it looks like JSON, else YAML; syntax errors carry the line number."""
+    if text.lstrip().startswith(("{", "[")) or name.endswith(".json"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as e:
+            raise InputError(f"{name}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise InputError(f"{name}: malformed YAML{where}: {problem}") from None
+
+
+def validate_profile(data: Any, source: str = "profile") -> dict[str, Any]:
+    """Return a clean copy of the profile, or raise InputError naming the field that is wrong."""
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: a profile must be a mapping of fields (job_title, duties, ...), "
+                         f"not {type(data).__name__}")
+    unknown = sorted(set(map(str, data)) - set(FIELDS))
+    if unknown:
+        raise InputError(f"{source}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(FIELDS)}")
+    out: dict[str, Any] = {}
+    title = data.get("job_title")
+    if not isinstance(title, str) or not title.strip():
+        raise InputError(f"{source}: job_title is required (e.g. 'Data Scientist')")
+    for key, limit in TEXT_LIMITS.items():
+        v = data.get(key)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        if isinstance(v, (int, float)) and key == "soc_code":
+            v = str(v)
+        if not isinstance(v, str):
+            raise InputError(f"{source}: {key} must be text, not {type(v).__name__}")
+        v = " ".join(v.split())
+        if len(v) > limit:
+            raise InputError(f"{source}: {key} is {len(v):,} characters; the limit is {limit:,}")
+        out[key] = v
+    duties = _duties(data.get("duties"), source)
+    if duties:
+        out["duties"] = duties
+    if data.get("degree") is not None:
+        out["degree"] = _degree(data["degree"], source)
+    for key, (lo, hi) in NUMBER_LIMITS.items():
+        v = data.get(key)
+        if v is None or v == "":
+            continue
+        if isinstance(v, str):
+            try:
+                v = float(v.replace(",", "").replace("$", "").strip())
+            except ValueError:
+                raise InputError(f"{source}: {key} must be a number, not {data[key]!r}") from None
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise InputError(f"{source}: {key} must be a number, not {data[key]!r}")
+        if not lo <= v <= hi:
+            raise InputError(f"{source}: {key} must be between {lo:,} and {hi:,} (got {v:,})")
+        out[key] = int(v) if key == "supervises" or float(v).is_integer() else float(v)
+    return out
+
+
+def _duties(v: Any, source: str) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        items = [v]
+    elif isinstance(v, list) and all(isinstance(x, (str, int, float)) for x in v):
+        items = [str(x) for x in v]
+    else:
+        raise InputError(f"{source}: duties must be text or a list of texts")
+    if len(items) > DUTY_ITEMS_LIMIT:
+        raise InputError(f"{source}: duties has {len(items)} items; the limit is {DUTY_ITEMS_LIMIT}")
+    total = sum(len(x) for x in items)
+    if total > DUTIES_LIMIT:
+        raise InputError(f"{source}: duties are {total:,} characters; the limit is {DUTIES_LIMIT:,} "
+                         f"(keep the main duties, one per line)")
+    return [x.strip() for x in items if x.strip()]
+
+
+def _degree(v: Any, source: str) -> dict[str, Any]:
+    if isinstance(v, str):
+        v = {"level": v}
+    if not isinstance(v, dict):
+        raise InputError(f"{source}: degree must be a mapping like {{level: master, field: Computer Science}}")
+    extra = sorted(set(map(str, v)) - {"level", "field", "cip"})
+    if extra:
+        raise InputError(f"{source}: unknown degree field(s) {', '.join(extra)}; allowed: level, field, cip")
+    level = str(v.get("level") or "").strip().lower()
+    level = DEGREE_ALIASES.get(level, level)
+    if level not in DEGREE_LEVELS:
+        raise InputError(f"{source}: degree.level {v.get('level')!r} is not one of {', '.join(DEGREE_LEVELS)}")
+    out: dict[str, Any] = {"level": level}
+    field = v.get("field")
+    if field is not None and str(field).strip():
+        field = " ".join(str(field).split())
+        if len(field) > FIELD_LIMIT:
+            raise InputError(f"{source}: degree.field is {len(field)} characters; the limit is {FIELD_LIMIT}")
+        out["field"] = field
+    cip = v.get("cip")
+    if cip is not None and str(cip).strip():
+        out["cip"] = _cip(str(cip).strip(), source)
+    return out
+
+
+def _cip(text: str, source: str) -> str:
+    """CIP 2020 codes are 'NN.NNNN'; accept '11.07', '110701' and float-mangled '11.7' from spreadsheets."""
+    digits = text.replace(".", "")
+    if not digits.isdigit() or not 2 <= len(digits) <= 6:
+        raise InputError(f"{source}: degree.cip {text!r} is not a CIP code (expected a form like 11.0701)")
+    if "." in text:
+        head, tail = text.split(".", 1)
+        return f"{head.zfill(2)}.{tail.ljust(4, '0')}"
+    return f"{digits[:2]}.{digits[2:].ljust(4, '0')}"
+
+
+def apply_patch(profile: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    """Answer a clarifying question: a patch replaces fields, except ``add_duties``, which appends."""
+    out = dict(profile)
+    for k, v in (patch or {}).items():
+        if k == "add_duties":
+            have = out.get("duties") or []
+            have = [have] if isinstance(have, str) else list(have)
+            out["duties"] = have + [d for d in (v or []) if d not in have]
+        else:
+            out[k] = v
+    return validate_profile(out, source="answer")

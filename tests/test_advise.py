@@ -1,0 +1,336 @@
+"""The NIW advisor: profile validation, every verdict and flag on small fixtures, and whole runs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from socfit.advise import advise, apply_patch, load_profile, validate_profile
+from socfit.advise.flags import candidate_flags, is_vague, profile_flags, us_title
+from socfit.advise.part6 import description, standard_title
+from socfit.assess.cet import cet_areas
+from socfit.assess.niw import advanced_degree, profession, wage_position
+from socfit.assess.occupation import card
+from socfit.errors import InputError
+from socfit.pack import open_pack
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "docs" / "examples"
+
+
+@pytest.fixture(scope="module")
+def pack(fixture_pack_path):
+    return open_pack(fixture_pack_path)
+
+
+@pytest.fixture(scope="module")
+def dev_card(pack):
+    return card(pack, "15-1252")
+
+
+# ----------------------------------------------------------------------------------------- profile
+def test_missing_job_title_is_a_clear_error():
+    with pytest.raises(InputError, match="job_title is required"):
+        validate_profile({"duties": "Write code"})
+
+
+def test_unknown_degree_level_lists_the_allowed_values():
+    with pytest.raises(InputError, match="bachelor, master, doctorate, professional, other"):
+        validate_profile({"job_title": "Engineer", "degree": {"level": "diploma"}})
+
+
+def test_common_degree_spellings_are_understood():
+    assert validate_profile({"job_title": "X", "degree": {"level": "PhD"}})["degree"]["level"] == "doctorate"
+    assert validate_profile({"job_title": "X", "degree": "Master's"})["degree"]["level"] == "master"
+
+
+def test_unknown_field_is_refused_not_ignored():
+    with pytest.raises(InputError, match="unknown field.*dutes"):
+        validate_profile({"job_title": "Engineer", "dutes": "typo"})
+
+
+def test_fields_over_their_limits_state_the_limit():
+    with pytest.raises(InputError, match="limit is 20,000"):
+        validate_profile({"job_title": "Engineer", "duties": "x " * 15_000})
+    with pytest.raises(InputError, match="limit is 300"):
+        validate_profile({"job_title": "E" * 301})
+    with pytest.raises(InputError, match="salary must be between"):
+        validate_profile({"job_title": "Engineer", "salary": -5})
+
+
+def test_numbers_written_as_text_are_read():
+    p = validate_profile({"job_title": "Engineer", "salary": "$120,000", "supervises": "3"})
+    assert p["salary"] == 120000 and p["supervises"] == 3
+
+
+def test_malformed_yaml_names_the_line(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text("job_title: Engineer\nduties: [unclosed\nsalary: 3\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"malformed YAML at line \d+"):
+        load_profile(f)
+
+
+def test_malformed_json_names_the_line(tmp_path):
+    f = tmp_path / "p.json"
+    f.write_text('{\n "job_title": "Engineer",\n "salary": ,\n}', encoding="utf-8")
+    with pytest.raises(InputError, match="malformed JSON at line 3"):
+        load_profile(f)
+
+
+def test_non_utf8_and_missing_files_are_clear_errors(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_bytes("job_title: Ingénieur".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_profile(f)
+    with pytest.raises(InputError, match="not found"):
+        load_profile(tmp_path / "nope.yaml")
+
+
+def test_cip_codes_are_normalised():
+    assert validate_profile({"job_title": "X", "degree": {"level": "master", "cip": "11.07"}})["degree"]["cip"] == "11.0700"
+    assert validate_profile({"job_title": "X", "degree": {"level": "master", "cip": "110701"}})["degree"]["cip"] == "11.0701"
+    with pytest.raises(InputError, match="not a CIP code"):
+        validate_profile({"job_title": "X", "degree": {"level": "master", "cip": "eleven"}})
+
+
+def test_answering_a_question_appends_duties_and_replaces_fields():
+    p = validate_profile({"job_title": "Engineer", "duties": ["Write code"]})
+    q = apply_patch(p, {"add_duties": ["Supervise engineers"], "supervises": 3})
+    assert q["duties"] == ["Write code", "Supervise engineers"] and q["supervises"] == 3
+
+
+# ----------------------------------------------------------------------------------------- verdicts
+def test_profession_yes_for_occupations_named_in_the_statute(dev_card):
+    v = profession(replace(dev_card, soc_code="17-2071", title="Electrical Engineers", entry_education=None))
+    assert v["verdict"] == "yes" and "INA 101(a)(32)" in v["source"]
+
+
+def test_profession_yes_when_bls_entry_is_a_bachelors(dev_card):
+    v = profession(replace(dev_card, entry_education="Bachelor's degree"))
+    assert v["verdict"] == "yes" and "Bachelor's" in v["reason"]
+
+
+def test_profession_unclear_when_bls_is_lower_but_most_workers_hold_a_degree(dev_card):
+    v = profession(replace(dev_card, soc_code="15-1232", entry_education="Some college, no degree",
+                           bachelor_or_more_share=0.55, job_zone=3))
+    assert v["verdict"] == "unclear"
+
+
+def test_profession_no_when_entry_is_below_a_degree(dev_card):
+    v = profession(replace(dev_card, soc_code="53-6031", entry_education="No formal educational credential",
+                           bachelor_or_more_share=0.05, job_zone=2))
+    assert v["verdict"] == "no"
+
+
+def test_advanced_degree_typical_follows_the_share(dev_card):
+    assert advanced_degree(replace(dev_card, advanced_degree_share=0.62, entry_education=None))["verdict"] == "yes"
+    no = advanced_degree(replace(dev_card, advanced_degree_share=0.2, entry_education="Bachelor's degree"))
+    assert no["verdict"] == "no" and no["share"] == 0.2
+    assert advanced_degree(replace(dev_card, advanced_degree_share=None, entry_education=None))["verdict"] == "unknown"
+
+
+WAGES = {"a_pct10": 80000, "a_pct25": 100000, "a_median": 130000, "a_pct75": 160000, "a_pct90": 200000,
+         "a_mean": 135000, "employment": 1000, "top_coded": False, "reported_under": None}
+
+
+@pytest.mark.parametrize("salary,band,pos", [(60000, "below the 10th", 0), (115000, "between the 25th and 50th", 38),
+                                             (250000, "above the 90th", 90)])
+def test_salary_position_in_the_national_wage_range(salary, band, pos):
+    w = wage_position(WAGES, salary)
+    assert w["percentile_band"].startswith(band) and w["position"] == pos
+
+
+def test_no_wages_or_no_salary_is_not_a_crash():
+    assert wage_position(None, 100000) is None
+    assert wage_position(WAGES, None)["position"] is None
+
+
+def test_cet_areas_report_the_words_that_matched():
+    areas = cet_areas("We build AI-driven tools and lithium-ion battery packs; said and paid are not AI")
+    names = {a["area"]: a["matched"] for a in areas}
+    assert "AI" in names["Artificial Intelligence"]
+    assert "lithium-ion" in names["Clean Energy Generation and Storage"]
+    assert cet_areas("said the maid") == []  # 'ai' inside words and in lower case never matches
+
+
+# ----------------------------------------------------------------------------------------- flags
+def _cand(soc="15-1252", title="Software Developers", onet="15-1252.00", verdict="yes", share=0.3, jz=4,
+          entry="Bachelor's degree", field="linked", wage=None):
+    return {"soc_code": soc, "soc_title": title, "onet_code": onet,
+            "profession": {"verdict": verdict, "reason": "BLS typical entry-level education: " + entry},
+            "qualifications": {"advanced_degree_share": share, "job_zone": jz, "entry_education": entry},
+            "degree_field": {"verdict": field, "reason": "field reason"}, "wage": wage}
+
+
+def _codes(flags):
+    return {f["code"]: f["severity"] for f in flags}
+
+
+def test_management_code_without_staff_is_a_high_risk(dev_card):
+    f = _codes(candidate_flags({"supervises": 0}, _cand("11-3021", "Computer and Information Systems Managers"), dev_card))
+    assert f["management_without_supervision"] == "high"
+    f = _codes(candidate_flags({}, _cand("11-3021", "Computer and Information Systems Managers"), dev_card))
+    assert f["management_without_supervision"] == "medium"
+
+
+def test_supervising_under_a_non_management_code_is_noted(dev_card):
+    assert "supervision_without_management" in _codes(candidate_flags({"supervises": 4}, _cand(), dev_card))
+    assert "supervision_without_management" not in _codes(candidate_flags({"supervises": 0}, _cand(), dev_card))
+
+
+def test_residual_code_names_the_specific_onet_occupation(pack):
+    c = card(pack, "15-1299.08")
+    flags = candidate_flags({}, _cand("15-1299", "Computer Occupations, All Other", "15-1299.08"), c)
+    f = next(f for f in flags if f["code"] == "residual_all_other")
+    assert "15-1299.08 Computer Systems Engineers/Architects" in f["message"]
+
+
+def test_not_a_profession_is_high_and_unclear_is_medium(dev_card):
+    assert _codes(candidate_flags({}, _cand(verdict="no"), dev_card))["not_a_profession"] == "high"
+    assert _codes(candidate_flags({}, _cand(verdict="unclear"), dev_card))["not_a_profession"] == "medium"
+
+
+def test_doctorate_for_a_job_below_a_degree_is_flagged(dev_card):
+    prof = {"degree": {"level": "doctorate"}}
+    flags = _codes(candidate_flags(prof, _cand(verdict="no", share=0.02, jz=2, entry="High school diploma"), dev_card))
+    assert "degree_above_occupation" in flags
+    assert "degree_above_occupation" not in _codes(candidate_flags(prof, _cand(), dev_card))
+
+
+def test_degree_field_not_linked_is_a_mismatch(dev_card):
+    assert _codes(candidate_flags({}, _cand(field="not_linked"), dev_card))["degree_field_mismatch"] == "medium"
+    assert _codes(candidate_flags({}, _cand(field="related"), dev_card))["degree_field_mismatch"] == "low"
+    assert "degree_field_mismatch" not in _codes(candidate_flags({}, _cand(field="linked"), dev_card))
+
+
+def test_salary_below_the_10th_percentile_is_flagged(dev_card):
+    low = _cand(wage=wage_position(WAGES, 50000))
+    assert _codes(candidate_flags({}, low, dev_card))["salary_out_of_range"] == "medium"
+    ok = _cand(wage=wage_position(WAGES, 120000))
+    assert "salary_out_of_range" not in _codes(candidate_flags({}, ok, dev_card))
+
+
+def _title_result(confident=False, codes=("11-9199",)):
+    cands = [SimpleNamespace(soc_code=c, soc_title="Managers, All Other", onet_title="Managers, All Other")
+             for c in codes]
+    return SimpleNamespace(confident=confident, candidates=cands)
+
+
+@pytest.mark.parametrize("title", ["Team Leader", "Manager", "Consultant", "Senior Specialist", "Researcher",
+                                   "Associate", "Officer"])
+def test_vague_titles_are_recognised(title):
+    assert is_vague(title, _title_result(confident=True))
+
+
+def test_specific_titles_are_not_vague():
+    assert not is_vague("Registered Nurse", _title_result(confident=True))
+    assert not is_vague("Software Engineer", _title_result(confident=True))
+
+
+def test_profile_flags_vague_title_with_suggested_us_titles(pack):
+    f = profile_flags(validate_profile({"job_title": "Team Leader", "degree": "master"}), [], _title_result(), pack)
+    vague = next(x for x in f if x["code"] == "vague_title")
+    assert "Manager" in vague["action"]
+
+
+def test_retired_soc_2010_code_is_flagged_with_its_successor(pack):
+    prof = validate_profile({"job_title": "Developer", "soc_code": "15-1132", "degree": "master"})
+    f = next(x for x in profile_flags(prof, [], _title_result(True), pack) if x["code"] == "retired_soc_code")
+    assert f["severity"] == "high" and "15-1252" in f["action"]
+
+
+def test_teaching_heavy_duties_are_flagged(pack):
+    duties = ["Teach undergraduate courses", "Grade exams and advise students", "Conduct research on catalysts"]
+    prof = validate_profile({"job_title": "Professor", "degree": "doctorate"})
+    assert "teaching_heavy" in _codes(profile_flags(prof, duties, _title_result(True), pack))
+    assert "teaching_heavy" not in _codes(profile_flags(prof, duties[2:], _title_result(True), pack))
+
+
+def test_bachelor_without_five_years_is_not_an_advanced_degree(pack):
+    prof = validate_profile({"job_title": "Nurse", "degree": "bachelor", "years_experience": 3})
+    assert _codes(profile_flags(prof, [], _title_result(True), pack))["advanced_degree_basis"] == "high"
+    prof = validate_profile({"job_title": "Nurse", "degree": "bachelor", "years_experience": 6})
+    assert "advanced_degree_basis" not in _codes(profile_flags(prof, [], _title_result(True), pack))
+
+
+# ----------------------------------------------------------------------------------------- part 6
+def test_standard_title_spells_out_abbreviations():
+    assert standard_title("Sr. Software Eng. (Remote) - Boston, MA") == "Senior Software Engineer"
+    assert standard_title("ML engineer") == "ML Engineer"
+
+
+def test_us_title_is_singular():
+    assert us_title("Computer Systems Engineers/Architects") == "Computer Systems Engineer/Architect"
+    assert us_title("Chemistry Teachers, Postsecondary") == "Chemistry Teacher"
+
+
+def test_description_is_plain_and_under_the_limit():
+    duties = ["Designs and trains machine learning models for medical images"] + ["Writes software " * 40] * 6
+    d = description("Machine Learning Engineer", duties, "Data Scientists (15-2051)",
+                    "Develop and implement a set of techniques. Apply data mining.")
+    assert len(d) <= 1000 and d.startswith("The Machine Learning Engineer will design and train")
+    assert "whose workers develop and implement a set of techniques." in d
+
+
+# ----------------------------------------------------------------------------------------- whole runs
+def test_advice_on_the_fixture_pack_follows_the_json_contract(fixture_pack_path):
+    a = advise({"job_title": "Software Engineer", "duties": ["Design, develop and modify software systems"],
+                "degree": {"level": "master", "field": "Computer Science"}, "salary": 120000, "supervises": 0},
+               pack=fixture_pack_path).to_dict()
+    assert a["recommendation"]["soc_code"] == "15-1252"
+    assert {"soc_code", "soc_title", "onet_code", "reason"} <= set(a["recommendation"])
+    c = a["candidates"][0]
+    assert {"soc_code", "soc_title", "fit", "qualifications", "profession", "stem", "cet_areas", "wage", "flags"} <= set(c)
+    assert {"job_zone", "entry_education", "advanced_degree_share"} <= set(c["qualifications"])
+    assert a["part6"]["soc_code_boxes"] == ["15", "1252"] and a["part6"]["soc_code"] == "15-1252"
+    assert len(a["part6"]["nontechnical_description"]) <= 1000
+    assert a["data_versions"] and "Not legal advice" in a["disclaimer"]
+    json.dumps(a)  # serialisable as is
+
+
+def _real(name, real_pack_path):
+    return advise(load_profile(EXAMPLES / name), pack=real_pack_path).to_dict()
+
+
+def test_example_ml_engineer_gets_a_computing_code_without_risks(real_pack_path):
+    a = _real("ml_engineer_niw.yaml", real_pack_path)
+    assert a["recommendation"]["soc_code"] in {"15-2051", "15-1221", "15-1252", "15-1299"}
+    rec = a["candidates"][[c["soc_code"] for c in a["candidates"]].index(a["recommendation"]["soc_code"])]
+    assert rec["supported"] and rec["profession"]["verdict"] == "yes"
+    assert any(x["area"] == "Artificial Intelligence" for x in rec["cet_areas"])
+    assert not [f for f in a["flags"] if f["severity"] == "high"]
+
+
+def test_example_nurse_with_a_bachelors_flags_the_degree_basis(real_pack_path):
+    a = _real("nurse_bachelor.yaml", real_pack_path)
+    assert a["recommendation"]["soc_code"] == "29-1141"
+    assert "advanced_degree_basis" in {f["code"] for f in a["flags"]}
+
+
+def test_example_professor_is_a_profession_and_teaching_heavy(real_pack_path):
+    a = _real("professor_teaching.yaml", real_pack_path)
+    assert a["recommendation"]["soc_code"].startswith("25-1")
+    assert "teaching_heavy" in {f["code"] for f in a["flags"]}
+
+
+def test_example_retired_code_is_flagged_and_replaced(real_pack_path):
+    a = _real("retired_code_developer.yaml", real_pack_path)
+    assert "retired_soc_code" in {f["code"] for f in a["flags"]}
+    assert a["recommendation"]["soc_code"] == "15-1252"
+    assert a["part6"]["job_title"] == "Senior Software Engineer"
+
+
+def test_example_strategy_manager_without_staff_avoids_management_codes(real_pack_path):
+    a = _real("strategy_manager.yaml", real_pack_path)
+    assert "vague_title" in {f["code"] for f in a["flags"]}
+    assert not a["recommendation"]["soc_code"].startswith("11-")
+
+
+def test_example_korean_team_leader_gets_an_engineering_code(real_pack_path):
+    a = _real("team_leader_korea.json", real_pack_path)
+    assert "vague_title" in {f["code"] for f in a["flags"]}
+    assert a["recommendation"]["soc_code"][:2] in {"17", "11"}
+    assert a["part6"]["job_title"] != "Team Leader"
