@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 if [ $# -gt 0 ]; then exec .venv/bin/socfit "$@"; fi
 .venv/bin/socfit data status >/dev/null 2>&1 || .venv/bin/socfit data build
-.venv/bin/socfit code "Senior Machine Learning Engineer" \
-  --duties "Design and train deep learning models for medical imaging. Write production Python code. Analyze large datasets and present findings to clinicians."
-.venv/bin/socfit occupation 15-2051
+# The main job: NIW advice for the embedded example profile (text on screen, the full report as Markdown).
+.venv/bin/socfit advise docs/examples/ml_engineer_niw.yaml
+mkdir -p reports
+.venv/bin/socfit advise docs/examples/ml_engineer_niw.yaml --format md -o reports/ml_engineer_niw.md
+echo "Full report: reports/ml_engineer_niw.md (also --format html or pdf). Web app: .venv/bin/socfit serve"

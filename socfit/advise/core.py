@@ -23,7 +23,7 @@ import numpy as np
 from socfit import __version__
 from socfit.advise import flags as F
 from socfit.advise.part6 import part6
-from socfit.advise.profile import validate_profile
+from socfit.advise.profile import load_profile, validate_profile
 from socfit.assess.cet import cet_areas
 from socfit.assess.cet import source as cet_source
 from socfit.assess.degree import field_fit, match_field, stem
@@ -35,7 +35,7 @@ from socfit.retrieve.index import split_duties
 from socfit.retrieve.normalize import is_ascii_english
 
 FIT_TOLERANCE = 0.15
-COVERED = 0.4  # duty-to-task cosine (MiniLM) at or above which a duty counts as covered by a task
+COVERED = 0.35  # duty-to-task cosine (MiniLM) at or above which a duty counts as covered by a task
 DUTY_FLOOR, DUTY_CEIL = 0.20, 0.60  # cosine range mapped to duty fit 0..1
 POOL = 8  # codes taken from each coder ranking
 DUTY_POOL = 6  # codes taken from the duties alone
@@ -96,12 +96,14 @@ class _Cand:
     out: dict[str, Any] = field(default_factory=dict)
 
 
-def advise(profile: dict[str, Any], candidates: int = 4, pack: Path | str | Pack | None = None) -> Advice:
-    """Advise on a profile (a dict; see docs/advisor.md). Raises InputError for a bad profile."""
+def advise(profile: dict[str, Any] | str | Path, candidates: int = 4,
+           pack: Path | str | Pack | None = None) -> Advice:
+    """Advise on a profile (a dict, or a JSON/YAML file; see docs/advisor.md). Raises InputError for a bad
+    profile."""
     from socfit.api import get_pack
     from socfit.coder import get_coder
 
-    prof = validate_profile(profile)
+    prof = load_profile(profile) if isinstance(profile, (str, Path)) else validate_profile(profile)
     p = pack if isinstance(pack, Pack) else get_pack(pack)
     coder = get_coder(p)
     return _Advisor(p, coder, prof, max(2, min(candidates, POOL))).run()
@@ -261,7 +263,19 @@ class _Advisor:
             c.duty_fit, c.coverage, c.uncovered = 0.0, 0.0, list(self.duties)
             c.fit = round(w_title * title_fit + bonus, 3)
             return
+        # Per O*NET occupation, then the best one: a code with many O*NET occupations (17-2141 has three)
+        # would otherwise win on sheer number of tasks.
         block = sims[rows.start:rows.stop]
+        owners = [self.coder.ix.tasks[k][0] for k in rows]
+        best_onet, best_mean = None, -1.0
+        for onet in dict.fromkeys(owners):
+            idx = [i for i, o in enumerate(owners) if o == onet]
+            m = float(block[idx].max(axis=0).mean())
+            if m > best_mean:
+                best_onet, best_mean = onet, m
+        if best_onet is not None:
+            block = block[[i for i, o in enumerate(owners) if o == best_onet]]
+            rows = [k for k in rows if self.coder.ix.tasks[k][0] == best_onet]
         best, arg = block.max(axis=0), block.argmax(axis=0)
         c.duty_fit = float(np.clip((best.mean() - DUTY_FLOOR) / (DUTY_CEIL - DUTY_FLOOR), 0, 1))
         c.coverage = float((best >= COVERED).mean())
