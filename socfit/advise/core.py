@@ -142,7 +142,7 @@ class _Advisor:
             {**f, "soc_code": rec.soc} for f in rec.out["flags"]]
         self.flags.sort(key=lambda f: F.SEVERITY_ORDER[f["severity"]])
         questions = self._questions(rec, runner, shown)
-        p6 = part6(self.pack, self.prof, self.duties, rec, self.title_result, self.coder, self.flags)
+        p6 = part6(self.pack, self.prof, self.duties, rec, self.title_result, self.coder, self.flags, self.dvecs)
         versions = self.pack.versions(USED_TABLES)
         versions["cet_keywords"] = {"source": "socfit (own keywords for the official area names)",
                                     "version": __version__, "url": cet_source()["url"]}
@@ -159,16 +159,22 @@ class _Advisor:
         self.notes.extend(res.notes)
         found: dict[str, tuple[float, str, list]] = {}
 
-        def add(cands, weight: float) -> None:
+        def add(cands, weight: float, label: str = "") -> None:
             for c in cands:
                 s, onet, titles = found.get(c.soc_code, (0.0, c.onet_code, []))
-                found[c.soc_code] = (max(s, c.score * weight), onet,
-                                     titles or [asdict(m) for m in c.matched_titles])
+                if not titles:
+                    titles = [{**asdict(m), "source": m.source + label} for m in c.matched_titles
+                              if not label or m.similarity >= 0.9]
+                    titles = list({t["text"].lower(): t for t in reversed(titles)}.values())[::-1]
+                found[c.soc_code] = (max(s, c.score * weight), onet, titles)
 
         add(res.candidates, 1.0)
         add(self.title_result.candidates[:4], 1.0)
         if self.prof.get("country_title"):
-            add(self.coder.code(self.prof["country_title"], self.duties or None, top=4).candidates, 0.5)
+            # Home-country titles are short and multilingual matching of them is loose: they add candidates
+            # at half weight, and only near-exact title matches count as evidence.
+            add(self.coder.code(self.prof["country_title"], self.duties or None, top=4).candidates, 0.5,
+                " (home-country title)")
         sims = None
         if self.dvecs is not None:
             sims = self.coder.ix.task_emb["minilm"] @ np.asarray(self.dvecs).T  # tasks x duties

@@ -94,7 +94,7 @@ def description(job_title: str, duties: list[str], kind: str, definition: str) -
 
 
 def part6(pack: Pack, prof: dict[str, Any], duties: list[str], rec, title_result, coder,
-          flags: list[dict[str, Any]]) -> dict[str, Any]:
+          flags: list[dict[str, Any]], duty_vecs: np.ndarray | None = None) -> dict[str, Any]:
     o = rec.out
     title = prof["job_title"]
     flagged = {f["code"] for f in flags}
@@ -115,11 +115,12 @@ def part6(pack: Pack, prof: dict[str, Any], duties: list[str], rec, title_result
         "soc_code": rec.soc, "soc_code_boxes": [box1, box2], "onet_code": rec.onet,
         "nontechnical_description": desc,
         "eta9089": {"soc_code": rec.onet, "soc_title": o["onet_title"] or o["soc_title"], "job_title": job_title},
-        "consistency": consistency(prof, duties, rec, title_result, coder),
+        "consistency": consistency(prof, duties, rec, title_result, coder, duty_vecs),
     }
 
 
-def consistency(prof: dict[str, Any], duties: list[str], rec, title_result, coder) -> list[dict[str, Any]]:
+def consistency(prof: dict[str, Any], duties: list[str], rec, title_result, coder,
+                duty_vecs: np.ndarray | None = None) -> list[dict[str, Any]]:
     """Do the title, code, duties, degree, endeavor, salary and supervision tell one story?"""
     o, out = rec.out, []
 
@@ -154,7 +155,7 @@ def consistency(prof: dict[str, Any], duties: list[str], rec, title_result, code
     endeavor = prof.get("endeavor")
     if endeavor and duties:
         e = coder.minilm.encode([endeavor])[0]
-        d = coder.minilm.encode(duties)
+        d = duty_vecs if duty_vecs is not None else coder.minilm.encode(duties)
         sim = float(np.max(d @ e))
         shared = {a["area"] for a in cet_areas(endeavor)} & {a["area"] for a in cet_areas(" ".join(duties))}
         if sim >= 0.45 or shared:
