@@ -334,3 +334,40 @@ def test_example_korean_team_leader_gets_an_engineering_code(real_pack_path):
     assert "vague_title" in {f["code"] for f in a["flags"]}
     assert a["recommendation"]["soc_code"][:2] in {"17", "11"}
     assert a["part6"]["job_title"] != "Team Leader"
+
+
+# ----------------------------------------------------------------------------------------- CLI
+def _cli(*args, pack):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SOCFIT_PACK": str(pack)}
+    return subprocess.run([sys.executable, "-m", "socfit", "advise", *args], capture_output=True, text=True, env=env)
+
+
+@pytest.fixture()
+def profile_file(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text("job_title: Software Engineer\nduties:\n  - Design, develop and modify software systems\n"
+                 "degree: {level: master, field: Computer Science}\nsalary: 120000\nsupervises: 0\n", encoding="utf-8")
+    return f
+
+
+def test_cli_advise_json_and_pdf(fixture_pack_path, profile_file, tmp_path):
+    r = _cli(str(profile_file), "--format", "json", pack=fixture_pack_path)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["part6"]["soc_code_boxes"] == ["15", "1252"]
+    out = tmp_path / "report.pdf"
+    r = _cli(str(profile_file), "--format", "pdf", "-o", str(out), pack=fixture_pack_path)
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes()[:5] == b"%PDF-" and not list(tmp_path.glob("*.part"))
+
+
+def test_cli_advise_bad_input_is_one_line(fixture_pack_path, profile_file, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("duties: Write code\n", encoding="utf-8")
+    for args in ([str(bad)], [str(tmp_path / "missing.yaml")], [str(profile_file), "--format", "docx"],
+                 [str(profile_file), "--format", "pdf"]):
+        r = _cli(*args, pack=fixture_pack_path)
+        assert r.returncode == 2 and r.stderr.startswith("error: ") and "Traceback" not in r.stderr, (args, r.stderr)
