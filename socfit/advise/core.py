@@ -173,7 +173,7 @@ class _Advisor:
         if self.prof.get("country_title"):
             # Home-country titles are short and multilingual matching of them is loose: they add candidates
             # at half weight, and only near-exact title matches count as evidence.
-            add(self.coder.code(self.prof["country_title"], self.duties or None, top=4).candidates, 0.5,
+            add(self.coder.code(self.prof["country_title"], None, top=4).candidates, 0.5,
                 " (home-country title)")
         sims = None
         if self.dvecs is not None:
@@ -205,10 +205,7 @@ class _Advisor:
         for c in keep:
             if sims is not None:
                 c.onet = self._best_onet_by_duties(c, sims) or c.onet
-            try:
-                c.card = card(self.pack, c.onet or c.soc, n_tasks=5)
-            except CodeError:
-                c.card = card(self.pack, c.soc, n_tasks=5)
+            c.card = _card(self.pack, c.onet or c.soc)
             c.onet = c.card.onet_code
         return keep
 
@@ -380,6 +377,17 @@ class _Advisor:
                        "options": [{"label": lv, "patch": {"degree": {"level": lv}}}
                                    for lv in ("bachelor", "master", "doctorate", "professional")]})
         return qs[:3]
+
+
+def _card(pack: Pack, code: str) -> OccupationCard:
+    """Occupation cards are fixed for a pack: keep them (a few hundred codes at most in a session)."""
+    cache = pack.cached("advise_cards", dict)
+    if code not in cache:
+        try:
+            cache[code] = card(pack, code, n_tasks=5)
+        except CodeError:
+            cache[code] = card(pack, code[:7], n_tasks=5)
+    return cache[code]
 
 
 def _advantage(o: dict[str, Any]) -> float:
