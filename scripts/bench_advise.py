@@ -15,7 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from socfit.advise import advise, load_profile
+from socfit.advisor import advise, load_profile
 from socfit.api import get_pack
 from socfit.coder import get_coder
 from socfit.render.report import render

@@ -16,7 +16,7 @@ def __getattr__(name: str):
 
         return code
     if name == "advise":
-        from socfit.advise import advise
+        from socfit.advisor import advise
 
         return advise
     if name == "occupation":

@@ -180,7 +180,7 @@ def advise_cmd(
     pack: Optional[Path] = PackOpt,
 ) -> None:
     """NIW advice: candidates side by side, recommendation, risk flags, questions, and the I-140 Part 6 block."""
-    from socfit.advise import advise, load_profile
+    from socfit.advisor import advise, load_profile
     from socfit.errors import InputError
     from socfit.render.report import render
 

@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from socfit.advise import advise, apply_patch, load_profile, validate_profile
-from socfit.advise.flags import candidate_flags, is_vague, profile_flags, us_title
-from socfit.advise.part6 import description, standard_title
+from socfit.advisor import advise, apply_patch, load_profile, validate_profile
+from socfit.advisor.flags import candidate_flags, is_vague, profile_flags, us_title
+from socfit.advisor.part6 import description, standard_title
 from socfit.assess.cet import cet_areas
 from socfit.assess.niw import advanced_degree, profession, wage_position
 from socfit.assess.occupation import card

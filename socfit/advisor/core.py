@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 
 from socfit import __version__
-from socfit.advise import flags as F
-from socfit.advise.part6 import part6
-from socfit.advise.profile import load_profile, validate_profile
+from socfit.advisor import flags as F
+from socfit.advisor.part6 import part6
+from socfit.advisor.profile import load_profile, validate_profile
 from socfit.assess.cet import cet_areas
 from socfit.assess.cet import source as cet_source
 from socfit.assess.degree import field_fit, match_field, stem
@@ -34,7 +34,7 @@ from socfit.pack.store import Pack
 from socfit.retrieve.index import split_duties
 from socfit.retrieve.normalize import is_ascii_english
 
-FIT_TOLERANCE = 0.15
+FIT_TOLERANCE = 0.10
 COVERED = 0.35  # duty-to-task cosine (MiniLM) at or above which a duty counts as covered by a task
 DUTY_FLOOR, DUTY_CEIL = 0.20, 0.60  # cosine range mapped to duty fit 0..1
 POOL = 8  # codes taken from each coder ranking
@@ -45,6 +45,10 @@ MANAGERS_OF = {"13": "11-1021", "15": "11-3021", "17": "11-9041", "19": "11-9121
                "25": "11-9033", "29": "11-9111", "31": "11-9111", "35": "11-9051", "41": "11-2022",
                "43": "11-3012", "47": "11-9021", "49": "11-3051", "51": "11-3051", "53": "11-3071"}
 FIELD_BONUS = {"linked": 0.10, "related": 0.05}  # the degree field is part of the job's story
+ROLE_BONUS = 0.10  # a management (or supervisor) code for someone who leads people
+# Practitioners who need a license (physicians, nurse practitioners, dentists, lawyers...): never proposed on
+# duty similarity alone, only when the title points there.
+LICENSED = ("29-1", "23-1011")
 DISCLAIMER = ("Not legal advice: socfit organises official data and flags risks; a licensed attorney should make "
               "the final decision.")
 USED_TABLES = ["soc_groups", "onet_occupations", "tasks", "job_zones", "onet_education", "entry_education",
@@ -117,6 +121,8 @@ class _Advisor:
         duties_in = prof.get("duties") or []
         self.duties = [d for item in duties_in for d in (split_duties(item) or ([item] if item.strip() else []))][:40]
         self.dvecs = coder.minilm.encode(self.duties) if self.duties else None
+        sup = prof.get("supervises")
+        self.manages = (sup or 0) >= 3 or ((sup or 0) >= 1 and any(_LEADS.search(d) for d in self.duties))
 
     # ------------------------------------------------------------------ pipeline
     def run(self) -> Advice:
@@ -257,6 +263,8 @@ class _Advisor:
     def _fit(self, c: _Cand, title_fit: float, sims: np.ndarray | None) -> None:
         """fit = title share + duty share; a vague title says little, so the duties weigh more."""
         bonus = FIELD_BONUS.get(self.field_socs.get(c.soc, ""), 0.0)
+        if self.manages and (c.soc.startswith("11-") or "Supervisors" in self.coder.ix.soc_titles.get(c.soc, "")):
+            bonus += ROLE_BONUS
         if sims is None:
             c.fit = round(min(1.0, title_fit + bonus), 3)
             return
@@ -296,7 +304,8 @@ class _Advisor:
         dfit = field_fit(self.pack, c.soc, cips)
         st = stem(self.pack, cips)
         wage = wage_position(cd.wages, self.prof.get("salary"))
-        supported = c.fit >= best_fit - FIT_TOLERANCE and (c.coverage is None or c.coverage >= 0.5)
+        supported = c.fit >= best_fit - FIT_TOLERANCE and (c.coverage is None or c.coverage >= 0.5) \
+            and not (c.soc.startswith(LICENSED) and c.title_score == 0.0)
         out = {
             "rank": 0, "soc_code": c.soc, "soc_title": cd.title, "onet_code": c.onet, "onet_title": cd.onet_title,
             "definition": cd.definition, "onet_description": cd.onet_description, "supported": supported,
@@ -319,7 +328,11 @@ class _Advisor:
         return out
 
     def _recommend(self, pool: list[_Cand]) -> _Cand:
-        ok = [c for c in pool if c.out["supported"]] or [max(pool, key=lambda c: c.fit)]
+        ok = [c for c in pool if c.out["supported"]]
+        if not ok:
+            self.notes.append("No candidate covers half of the duties with its O*NET tasks; the recommendation is "
+                              "the best fit. Check the evidence, and rewrite the duties in plain task language.")
+            ok = [max(pool, key=lambda c: c.fit)]
         return max(ok, key=lambda c: (c.out["advantage"] + 0.3 * c.fit, c.fit))
 
     def _runner_up(self, rec: _Cand, shown: list[_Cand]) -> _Cand | None:

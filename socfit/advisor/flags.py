@@ -54,7 +54,7 @@ def is_vague(title: str, title_result) -> bool:
 
 
 def profile_flags(prof: dict[str, Any], duties: list[str], title_result, pack: Pack) -> list[dict[str, Any]]:
-    from socfit.advise.core import teaching_share
+    from socfit.advisor.core import teaching_share
 
     out = []
     title = prof["job_title"]

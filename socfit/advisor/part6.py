@@ -98,7 +98,7 @@ def part6(pack: Pack, prof: dict[str, Any], duties: list[str], rec, title_result
     o = rec.out
     title = prof["job_title"]
     flagged = {f["code"] for f in flags}
-    from socfit.advise.flags import us_title
+    from socfit.advisor.flags import us_title
 
     if "vague_title" in flagged or not is_ascii_english(title):
         job_title = us_title(o["onet_title"] or o["soc_title"])
