@@ -371,3 +371,11 @@ def test_cli_advise_bad_input_is_one_line(fixture_pack_path, profile_file, tmp_p
                  [str(profile_file), "--format", "pdf"]):
         r = _cli(*args, pack=fixture_pack_path)
         assert r.returncode == 2 and r.stderr.startswith("error: ") and "Traceback" not in r.stderr, (args, r.stderr)
+
+
+def test_socfit_advise_is_the_function_even_after_the_package_is_imported(fixture_pack_path):
+    import socfit
+    import socfit.advisor  # noqa: F401  (importing the package must not shadow the function)
+
+    a = socfit.advise({"job_title": "Registered Nurse", "duties": "Monitor patients' conditions."}, pack=fixture_pack_path)
+    assert a.recommendation.soc_code == "29-1141"
