@@ -379,3 +379,10 @@ def test_socfit_advise_is_the_function_even_after_the_package_is_imported(fixtur
 
     a = socfit.advise({"job_title": "Registered Nurse", "duties": "Monitor patients' conditions."}, pack=fixture_pack_path)
     assert a.recommendation.soc_code == "29-1141"
+
+
+def test_a_small_pack_without_the_management_codes_still_advises(fixture_pack_path):
+    a = advise({"job_title": "Lead Software Engineer", "supervises": 4,
+                "duties": ["Lead a team of five developers", "Design, develop and modify software systems"]},
+               pack=fixture_pack_path)
+    assert a.recommendation.soc_code == "15-1252"

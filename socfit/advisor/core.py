@@ -200,7 +200,7 @@ class _Advisor:
         pool.sort(key=lambda c: -c.fit)
         if self._leads_people():
             for soc in self._managers_of([c.soc for c in pool[:3]]):
-                if soc not in found:
+                if soc not in found and soc in self.coder.ix.soc_titles:  # a small pack may lack the code
                     c = _Cand(soc, f"{soc}.00", 0.0, None, [])
                     self._fit(c, 0.0, sims)
                     pool.append(c)
@@ -211,9 +211,12 @@ class _Advisor:
         for c in keep:
             if sims is not None:
                 c.onet = self._best_onet_by_duties(c, sims) or c.onet
-            c.card = _card(self.pack, c.onet or c.soc)
+            try:
+                c.card = _card(self.pack, c.onet or c.soc)
+            except CodeError:  # not in this pack: leave it out rather than fail the advice
+                continue
             c.onet = c.card.onet_code
-        return keep
+        return [c for c in keep if c.card is not None]
 
     def _field_socs(self, cips) -> dict[str, str]:
         """SOC codes the degree's CIP programs lead to ('linked'), or programs of the same series do ('related')."""
