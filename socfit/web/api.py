@@ -1,0 +1,178 @@
+"""The JSON API (/api/...). Every route is a thin call into Engine or CaseStore; errors are mapped to
+status codes once, in app.py."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Form, HTTPException, Path as PathParam, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.background import BackgroundTask
+
+from socfit.web.engine import Engine
+from socfit.web.models import CodeRequest, NewCase, NewDecision, Profile
+
+router = APIRouter(prefix="/api")
+CaseId = Annotated[int, PathParam(ge=1, le=2**53, description="Case number")]
+REPORT_TYPES = {"md": ("text/markdown; charset=utf-8", "md"), "pdf": ("application/pdf", "pdf"),
+                "html": ("text/html; charset=utf-8", "html"), "json": ("application/json", "json"),
+                "text": ("text/plain; charset=utf-8", "txt")}
+ERRORS = {422: {"description": "Invalid input; `detail` says what to fix"}}
+
+
+def engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+def cases(request: Request):
+    return request.app.state.cases
+
+
+@router.post("/advise", tags=["advisor"], responses=ERRORS,
+             summary="Advise on a profile: candidates, recommendation, flags, questions, Part 6")
+def api_advise(request: Request, profile: Profile,
+               candidates: Annotated[int, Query(ge=2, le=8, description="Candidates compared")] = 4) -> Response:
+    """The advice document of docs/advisor.md for one profile."""
+    return Response(engine(request).advise_json(profile.plain(), candidates), media_type="application/json")
+
+
+@router.post("/report", tags=["advisor"], responses={**ERRORS, 200: {"description": "The report file",
+             "content": {t: {} for t, _ in REPORT_TYPES.values()}}},
+             summary="The advice as a downloadable report (md, pdf, html, json or text)")
+def api_report(request: Request, profile: Profile,
+               format: Annotated[Literal["md", "pdf", "html", "json", "text"], Query()] = "md",
+               candidates: Annotated[int, Query(ge=2, le=8)] = 4) -> Response:
+    eng = engine(request)
+    return report_response(eng, eng.advise(profile.plain(), candidates), format)
+
+
+def report_response(eng: Engine, advice: dict[str, Any], fmt: str) -> Response:
+    ctype, ext = REPORT_TYPES[fmt]
+    code = advice["recommendation"]["soc_code"]
+    return Response(eng.report(advice, fmt), media_type=ctype,
+                    headers={"content-disposition": f'attachment; filename="socfit-{code}.{ext}"',
+                             "cache-control": "no-store"})
+
+
+@router.post("/code", tags=["coder"], responses=ERRORS, summary="Rank SOC 2018 codes for a job title (and duties)")
+def api_code(request: Request, body: CodeRequest) -> JSONResponse:
+    return JSONResponse(engine(request).code(body.title, body.duties, body.top))
+
+
+@router.get("/occupations/{code}", tags=["occupations"],
+            responses={404: {"description": "Not a SOC 2018 code; `suggestions` lists the nearest codes"}},
+            summary="The occupation card for a SOC 2018, O*NET-SOC or retired SOC 2010 code")
+def api_occupation(request: Request, code: Annotated[str, PathParam(max_length=40)]) -> JSONResponse:
+    return JSONResponse(engine(request).card(code))
+
+
+@router.get("/search", tags=["occupations"], summary="Codes and titles as you type (at most 20)")
+def api_search(request: Request, q: Annotated[str, Query(max_length=200)] = "",
+               limit: Annotated[int, Query(ge=1, le=20)] = 20) -> list[dict[str, str]]:
+    """Prefix and substring matches over SOC codes and titles, O*NET occupation, reported and alternate
+    titles; one row per SOC code with the text that matched."""
+    return engine(request).search(q, limit)
+
+
+@router.get("/health", tags=["meta"], summary="Liveness, pack id and data versions")
+def api_health(request: Request) -> JSONResponse:
+    return JSONResponse(engine(request).health())
+
+
+@router.post("/batch", tags=["coder"], responses={**ERRORS, 200: {"description": "The coded file",
+             "content": {"text/csv": {}, "application/x-ndjson": {}}}},
+             summary="Code a CSV file (a 'title' column; optional 'description') and download the results")
+def api_batch(request: Request, file: UploadFile,
+              format: Annotated[Literal["csv", "jsonl"], Form()] = "csv",
+              top: Annotated[int, Form(ge=1, le=20)] = 3) -> FileResponse:
+    return batch_response(engine(request), file, format, top)
+
+
+def batch_response(eng: Engine, file: UploadFile, fmt: str, top: int) -> FileResponse:
+    """Stream the upload to a temporary file, code it chunk by chunk, send the result, then delete both."""
+    from socfit.batch import code_file
+
+    tmp = Path(tempfile.mkdtemp(prefix="socfit-batch-"))
+    try:
+        inp, out = tmp / "input.csv", tmp / f"coded.{fmt}"
+        with inp.open("wb") as f:
+            shutil.copyfileobj(file.file, f, 1 << 20)
+        rep = code_file(eng.coder(), inp, out, fmt, top)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    stem = Path(file.filename or "jobs").stem[:80] or "jobs"
+    stem = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)
+    return FileResponse(out, media_type="text/csv" if fmt == "csv" else "application/x-ndjson",
+                        filename=f"{stem}-coded.{fmt}", background=BackgroundTask(shutil.rmtree, tmp, True),
+                        headers={"x-socfit-rows": str(rep["rows"]), "x-socfit-errors": str(rep["errors"]),
+                                 "x-socfit-encoding": rep["encoding"]})
+
+
+# ---------------------------------------------------------------------- cases
+def _get_case(request: Request, case_id: int):
+    try:
+        return cases(request).get(case_id)
+    except KeyError:
+        raise HTTPException(404, f"no case {case_id}") from None
+
+
+@router.get("/cases", tags=["cases"], summary="Saved cases, most recently changed first")
+def api_cases(request: Request) -> list[dict[str, Any]]:
+    return cases(request).list_all()
+
+
+@router.post("/cases", tags=["cases"], status_code=201, responses=ERRORS, summary="Save a profile (and a first decision)")
+def api_case_create(request: Request, body: NewCase) -> dict[str, Any]:
+    cid = cases(request).create(body.name or "", body.profile.plain(), body.soc_code, body.note)
+    return cases(request).get(cid).to_dict()
+
+
+@router.get("/cases/{case_id}", tags=["cases"], responses={404: {"description": "No such case"}},
+            summary="A case: profile and decision history")
+def api_case(request: Request, case_id: CaseId) -> dict[str, Any]:
+    return _get_case(request, case_id).to_dict()
+
+
+@router.post("/cases/{case_id}/decisions", tags=["cases"], status_code=201,
+             responses={**ERRORS, 404: {"description": "No such case, or not a SOC 2018 code"}},
+             summary="Record the code chosen, when, and why")
+def api_decide(request: Request, case_id: CaseId, body: NewDecision) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    try:
+        d = cases(request).decide(case_id, body.soc_code, body.note,
+                                  body.profile.plain() if body.profile else None, body.recommended)
+    except KeyError:
+        raise HTTPException(404, f"no case {case_id}") from None
+    return asdict(d)
+
+
+@router.delete("/cases/{case_id}", tags=["cases"], status_code=204, responses={404: {"description": "No such case"}},
+               summary="Delete a case and its history")
+def api_case_delete(request: Request, case_id: CaseId) -> Response:
+    try:
+        cases(request).delete(case_id)
+    except KeyError:
+        raise HTTPException(404, f"no case {case_id}") from None
+    return Response(status_code=204)
+
+
+@router.get("/cases/{case_id}/export", tags=["cases"], responses={404: {"description": "No such case"}},
+            summary="A case as a portable JSON document")
+def api_case_export(request: Request, case_id: CaseId) -> JSONResponse:
+    try:
+        doc = cases(request).export(case_id)
+    except KeyError:
+        raise HTTPException(404, f"no case {case_id}") from None
+    return JSONResponse(doc, headers={"content-disposition": f'attachment; filename="socfit-case-{case_id}.json"'})
+
+
+@router.post("/cases/import", tags=["cases"], status_code=201, responses=ERRORS,
+             summary="Import an exported case (validated) as a new case")
+def api_case_import(request: Request, doc: Annotated[dict[str, Any], Body(
+        description="A document from /api/cases/{id}/export")]) -> dict[str, Any]:
+    return cases(request).get(cases(request).import_(doc)).to_dict()

@@ -1,0 +1,280 @@
+"""Cases: a person's profile and the codes chosen for it over time, in one SQLite file.
+
+WAL mode with synchronous=FULL and one transaction per write: a crash or restart mid-write leaves either
+the old state or the new one, never half of it. A connection per call keeps threads apart (SQLite is
+fast to open; the web app calls this from a thread pool). The export format is plain JSON, validated on
+import exactly like a profile typed into the form.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing, contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from socfit.config import data_home
+from socfit.errors import InputError
+
+FORMAT = "socfit-case"
+FORMAT_VERSION = 1
+MAX_NAME = 200
+MAX_NOTE = 5_000
+MAX_DECISIONS = 1_000
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS cases (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  profile TEXT NOT NULL,          -- JSON, validated
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS decisions (
+  id INTEGER PRIMARY KEY,
+  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+  soc_code TEXT NOT NULL,
+  soc_title TEXT NOT NULL,
+  recommended TEXT,               -- what socfit recommended when the choice was made
+  note TEXT NOT NULL DEFAULT '',
+  profile TEXT,                   -- the profile the choice was made on (JSON)
+  decided_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_case ON decisions(case_id, id);
+"""
+
+
+def default_db() -> Path:
+    return data_home() / "cases.sqlite"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class Decision:
+    id: int
+    soc_code: str
+    soc_title: str
+    note: str
+    decided_at: str
+    recommended: str | None = None
+    profile: dict[str, Any] | None = None
+
+
+@dataclass
+class Case:
+    id: int
+    name: str
+    profile: dict[str, Any]
+    created_at: str
+    updated_at: str
+    decisions: list[Decision] = field(default_factory=list)
+
+    @property
+    def current(self) -> Decision | None:
+        return self.decisions[-1] if self.decisions else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class CaseStore:
+    """``validate`` checks a profile (the advisor's validate_profile); ``check_code`` turns a typed code into
+    (soc_code, soc_title) or raises. Both are injected so the store does not depend on the pack."""
+
+    def __init__(self, path: Path | str | None = None,
+                 validate: Callable[[dict], dict] | None = None,
+                 check_code: Callable[[str], tuple[str, str]] | None = None):
+        self.path = Path(path) if path else default_db()
+        self.validate = validate or (lambda p: p)
+        self.check_code = check_code or (lambda c: (c, c))
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(self.path, timeout=30)) as con:
+            con.execute("PRAGMA journal_mode=WAL")  # persistent: stored in the file
+            con.executescript(SCHEMA)  # IF NOT EXISTS, in one script: idempotent
+
+    @contextmanager
+    def _tx(self):
+        """One connection, one transaction: committed on success, rolled back on any error."""
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        with closing(con):
+            con.execute("PRAGMA synchronous=FULL")
+            con.execute("PRAGMA foreign_keys=ON")
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def _read(self):
+        con = sqlite3.connect(self.path, timeout=30)
+        con.row_factory = sqlite3.Row
+        return closing(con)
+
+    # ---------------------------------------------------------------- reads
+    def list_all(self, limit: int = 200) -> list[dict[str, Any]]:
+        with self._read() as con:
+            rows = con.execute(
+                "SELECT c.id, c.name, c.created_at, c.updated_at, json_extract(c.profile, '$.job_title') AS job_title, "
+                "(SELECT soc_code FROM decisions d WHERE d.case_id=c.id ORDER BY d.id DESC LIMIT 1) AS soc_code, "
+                "(SELECT count(*) FROM decisions d WHERE d.case_id=c.id) AS decisions "
+                "FROM cases c ORDER BY c.updated_at DESC, c.id DESC LIMIT ?", (limit,)).fetchall()
+        return [dict(r) for r in rows]
+
+    def get(self, case_id: int) -> Case:
+        with self._read() as con:
+            r = con.execute("SELECT * FROM cases WHERE id=?", (case_id,)).fetchone()
+            if r is None:
+                raise KeyError(case_id)
+            ds = con.execute("SELECT * FROM decisions WHERE case_id=? ORDER BY id", (case_id,)).fetchall()
+        return Case(r["id"], r["name"], json.loads(r["profile"]), r["created_at"], r["updated_at"],
+                    [Decision(d["id"], d["soc_code"], d["soc_title"], d["note"], d["decided_at"], d["recommended"],
+                              json.loads(d["profile"]) if d["profile"] else None) for d in ds])
+
+    # ---------------------------------------------------------------- writes
+    def create(self, name: str, profile: dict[str, Any], soc_code: str | None = None, note: str = "",
+               recommended: str | None = None) -> int:
+        profile = self.validate(profile)
+        name = _text(name, "name", MAX_NAME) or profile.get("job_title", "case")[:MAX_NAME]
+        decision = self._decision(soc_code, note) if soc_code else None
+        now = _now()
+        with self._tx() as con:
+            cid = con.execute("INSERT INTO cases(name, profile, created_at, updated_at) VALUES (?,?,?,?)",
+                              (name, _dump(profile), now, now)).lastrowid
+            if decision:
+                con.execute("INSERT INTO decisions(case_id, soc_code, soc_title, recommended, note, profile, decided_at) "
+                            "VALUES (?,?,?,?,?,?,?)", (cid, *decision, recommended, note_(note), _dump(profile), now))
+        return cid
+
+    def decide(self, case_id: int, soc_code: str, note: str = "", profile: dict[str, Any] | None = None,
+               recommended: str | None = None) -> Decision:
+        """Record a choice (and, when given, the profile it was made on, which becomes the case's profile)."""
+        code, title = self._decision(soc_code, note)
+        profile = self.validate(profile) if profile is not None else None
+        now = _now()
+        with self._tx() as con:
+            r = con.execute("SELECT profile FROM cases WHERE id=?", (case_id,)).fetchone()
+            if r is None:
+                raise KeyError(case_id)
+            if con.execute("SELECT count(*) FROM decisions WHERE case_id=?", (case_id,)).fetchone()[0] >= MAX_DECISIONS:
+                raise InputError(f"a case keeps at most {MAX_DECISIONS} decisions")
+            snap = _dump(profile) if profile is not None else r["profile"]
+            did = con.execute("INSERT INTO decisions(case_id, soc_code, soc_title, recommended, note, profile, decided_at) "
+                              "VALUES (?,?,?,?,?,?,?)", (case_id, code, title, recommended, note_(note), snap, now)).lastrowid
+            con.execute("UPDATE cases SET profile=?, updated_at=? WHERE id=?", (snap, now, case_id))
+        return Decision(did, code, title, note_(note), now, recommended, json.loads(snap))
+
+    def update_profile(self, case_id: int, profile: dict[str, Any]) -> None:
+        profile = self.validate(profile)
+        with self._tx() as con:
+            if con.execute("UPDATE cases SET profile=?, updated_at=? WHERE id=?",
+                           (_dump(profile), _now(), case_id)).rowcount == 0:
+                raise KeyError(case_id)
+
+    def delete(self, case_id: int) -> None:
+        with self._tx() as con:
+            if con.execute("DELETE FROM cases WHERE id=?", (case_id,)).rowcount == 0:
+                raise KeyError(case_id)
+
+    # ---------------------------------------------------------------- exchange
+    def export(self, case_id: int) -> dict[str, Any]:
+        c = self.get(case_id)
+        return {"format": FORMAT, "version": FORMAT_VERSION, "name": c.name, "created_at": c.created_at,
+                "updated_at": c.updated_at, "profile": c.profile,
+                "decisions": [{k: v for k, v in asdict(d).items() if k != "id"} for d in c.decisions]}
+
+    def import_(self, doc: Any) -> int:
+        """A new case from an exported document. Everything is checked before anything is written."""
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise InputError(f"not a socfit case file: expected a JSON object with \"format\": \"{FORMAT}\"")
+        if doc.get("version") != FORMAT_VERSION:
+            raise InputError(f"case file version {doc.get('version')!r} is not supported (expected {FORMAT_VERSION})")
+        unknown = set(doc) - {"format", "version", "name", "created_at", "updated_at", "profile", "decisions"}
+        if unknown:
+            raise InputError(f"case file: unknown field(s) {', '.join(sorted(unknown))}")
+        if not isinstance(doc.get("profile"), dict):
+            raise InputError("case file: 'profile' must be an object")
+        try:
+            profile = self.validate(doc["profile"])
+        except InputError as e:
+            raise InputError(f"case file profile: {e}") from None
+        name = _text(doc.get("name", ""), "name", MAX_NAME) or profile.get("job_title", "case")[:MAX_NAME]
+        created = _stamp(doc.get("created_at"), "created_at") or _now()
+        ds = doc.get("decisions", [])
+        if not isinstance(ds, list) or len(ds) > MAX_DECISIONS:
+            raise InputError(f"case file: 'decisions' must be a list of at most {MAX_DECISIONS}")
+        rows = []
+        for i, d in enumerate(ds):
+            where = f"case file decision {i + 1}"
+            if not isinstance(d, dict) or not isinstance(d.get("soc_code"), str):
+                raise InputError(f"{where}: needs a 'soc_code' text")
+            extra = set(d) - {"soc_code", "soc_title", "note", "decided_at", "recommended", "profile"}
+            if extra:
+                raise InputError(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
+            try:
+                code, title = self.check_code(d["soc_code"])
+            except Exception as e:
+                raise InputError(f"{where}: {e}") from None
+            snap = d.get("profile")
+            if snap is not None:
+                if not isinstance(snap, dict):
+                    raise InputError(f"{where}: 'profile' must be an object")
+                try:
+                    snap = self.validate(snap)
+                except InputError as e:
+                    raise InputError(f"{where} profile: {e}") from None
+            rec = d.get("recommended")
+            if rec is not None and (not isinstance(rec, str) or len(rec) > 20):
+                raise InputError(f"{where}: 'recommended' must be a code")
+            rows.append((code, title, rec, note_(_text(d.get("note", ""), "note", MAX_NOTE)),
+                         _dump(snap) if snap is not None else None, _stamp(d.get("decided_at"), "decided_at") or created))
+        updated = _stamp(doc.get("updated_at"), "updated_at") or created
+        with self._tx() as con:
+            cid = con.execute("INSERT INTO cases(name, profile, created_at, updated_at) VALUES (?,?,?,?)",
+                              (name, _dump(profile), created, updated)).lastrowid
+            con.executemany("INSERT INTO decisions(case_id, soc_code, soc_title, recommended, note, profile, decided_at) "
+                            "VALUES (?,?,?,?,?,?,?)", [(cid, *r) for r in rows])
+        return cid
+
+    def _decision(self, soc_code: str, note: str) -> tuple[str, str]:
+        if not isinstance(soc_code, str) or not soc_code.strip():
+            raise InputError("choose a SOC code")
+        _text(note, "note", MAX_NOTE)
+        return self.check_code(soc_code.strip())
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
+
+
+def _text(v: Any, what: str, limit: int) -> str:
+    if v is None:
+        return ""
+    if not isinstance(v, str):
+        raise InputError(f"{what} must be text")
+    v = v.strip()
+    if len(v) > limit:
+        raise InputError(f"{what} is longer than {limit:,} characters")
+    return v
+
+
+def note_(note: str | None) -> str:
+    return (note or "").strip()
+
+
+def _stamp(v: Any, what: str) -> str | None:
+    if v in (None, ""):
+        return None
+    try:
+        return datetime.fromisoformat(str(v)).isoformat(timespec="seconds")
+    except ValueError:
+        raise InputError(f"case file: {what} {v!r} is not an ISO 8601 date-time") from None

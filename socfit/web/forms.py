@@ -1,0 +1,81 @@
+"""The profile form: HTML fields <-> the advisor's profile dict (docs/advisor.md).
+
+Browsers send text; numbers are parsed here with messages a person can act on ("185,000" and "$185000"
+are fine). Empty fields are left out, so the advisor's own defaults apply.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from socfit.errors import InputError
+
+TEXT_FIELDS = ("job_title", "endeavor", "country_title", "soc_code", "employer", "industry")
+DEGREE_LEVELS = [("", "—"), ("bachelor", "Bachelor's"), ("master", "Master's"), ("doctorate", "Doctorate (PhD)"),
+                 ("professional", "Professional (MD, JD...)"), ("other", "Other")]
+FIELDS = (*TEXT_FIELDS, "duties", "degree_level", "degree_field", "degree_cip", "years_experience", "salary",
+          "supervises")
+
+
+def _number(raw: str, label: str, integer: bool = False) -> float | int | None:
+    s = re.sub(r"[\s,$_]", "", raw or "")
+    if not s:
+        return None
+    try:
+        v = float(s)
+    except ValueError:
+        raise InputError(f"{label} must be a number (got {raw!r})") from None
+    if v != v or v in (float("inf"), float("-inf")):
+        raise InputError(f"{label} must be a number (got {raw!r})")
+    if integer:
+        if v != int(v):
+            raise InputError(f"{label} must be a whole number (got {raw!r})")
+        return int(v)
+    return int(v) if v == int(v) else v
+
+
+def profile_from_form(form: dict[str, str]) -> dict[str, Any]:
+    p: dict[str, Any] = {}
+    for k in TEXT_FIELDS:
+        v = (form.get(k) or "").strip()
+        if v:
+            p[k] = v
+    duties = [ln.strip(" \t-•*") for ln in (form.get("duties") or "").splitlines()]
+    duties = [d for d in duties if d]
+    if duties:
+        p["duties"] = duties
+    degree = {k: (form.get(f"degree_{k}") or "").strip() for k in ("level", "field", "cip")}
+    degree = {k: v for k, v in degree.items() if v}
+    if degree:
+        p["degree"] = degree
+    for k, label, integer in (("years_experience", "Years of experience", False), ("salary", "Salary", False),
+                              ("supervises", "People supervised", True)):
+        v = _number(form.get(k, ""), label, integer)
+        if v is not None:
+            p[k] = v
+    return p
+
+
+def form_from_profile(profile: dict[str, Any] | None) -> dict[str, str]:
+    p = profile or {}
+    out = {k: str(p.get(k) or "") for k in TEXT_FIELDS}
+    duties = p.get("duties") or []
+    out["duties"] = "\n".join(duties) if isinstance(duties, list) else str(duties)
+    deg = p.get("degree") or {}
+    for k in ("level", "field", "cip"):
+        out[f"degree_{k}"] = str(deg.get(k) or "")
+    for k in ("years_experience", "salary", "supervises"):
+        v = p.get(k)
+        out[k] = "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+    return out
+
+
+def load_json_field(raw: str | None, what: str) -> Any:
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise InputError(f"{what} is not valid JSON") from None
