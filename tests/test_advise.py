@@ -265,6 +265,8 @@ def test_standard_title_spells_out_abbreviations():
 def test_us_title_is_singular():
     assert us_title("Computer Systems Engineers/Architects") == "Computer Systems Engineer/Architect"
     assert us_title("Chemistry Teachers, Postsecondary") == "Chemistry Teacher"
+    assert us_title("First-Line Supervisors of Retail Sales Workers") == "First-Line Supervisor of Retail Sales Workers"
+    assert us_title("Transportation, Storage, and Distribution Managers") == "Transportation, Storage, and Distribution Manager"
 
 
 def test_description_is_plain_and_under_the_limit():

@@ -144,7 +144,9 @@ class _Advisor:
         cands = [c.out for c in sorted(shown, key=lambda c: c.out["rank"])]
         runner = self._runner_up(rec, shown)
         recommendation = self._explain(rec, runner)
-        self.flags = F.profile_flags(self.prof, self.duties, self.title_result, self.pack) + [
+        best = sorted(shown, key=lambda c: -c.fit)
+        suggest = [rec.out["onet_title"]] + [c.out["onet_title"] for c in best if c is not rec and c.out["supported"]]
+        self.flags = F.profile_flags(self.prof, self.duties, self.title_result, self.pack, suggest) + [
             {**f, "soc_code": rec.soc} for f in rec.out["flags"]]
         self.flags.sort(key=lambda f: F.SEVERITY_ORDER[f["severity"]])
         questions = self._questions(rec, runner, shown)

@@ -31,17 +31,31 @@ def _flag(code: str, severity: str, message: str, action: str) -> dict[str, Any]
     return {"code": code, "severity": severity, "message": message, "action": action}
 
 
-def us_title(onet_title: str) -> str:
-    """'Computer Systems Engineers/Architects' -> 'Computer Systems Engineer/Architect'."""
-    def one(part: str) -> str:
-        words = part.strip().split(" ")
-        if words and words[-1].isalpha():
-            s = singular(words[-1].lower())
-            words[-1] = s[:1].upper() + s[1:] if words[-1][:1].isupper() else s
-        return " ".join(words)
+_QUALIFIERS = ("Postsecondary", "All Other", "Except", "General")
 
-    head = onet_title.split(",")[0]
-    return "/".join(one(p) for p in head.split("/"))
+
+def us_title(onet_title: str) -> str:
+    """An O*NET/SOC occupation title as one person's U.S. job title:
+    'Computer Systems Engineers/Architects' -> 'Computer Systems Engineer/Architect',
+    'Chemistry Teachers, Postsecondary' -> 'Chemistry Teacher',
+    'First-Line Supervisors of Retail Sales Workers' -> 'First-Line Supervisor of Retail Sales Workers'."""
+    def sing(word: str) -> str:
+        if not word.isalpha():
+            return word
+        s = singular(word.lower())
+        return s[:1].upper() + s[1:] if word[:1].isupper() else s
+
+    def one(part: str) -> str:
+        head, sep, tail = part.strip().partition(" of ")
+        words = head.split(" ")
+        words[-1] = sing(words[-1])
+        return " ".join(words) + (sep + tail if sep else "")
+
+    parts = [p.strip() for p in onet_title.split(",")]
+    if len(parts) > 1 and parts[-1].startswith(_QUALIFIERS):
+        parts = parts[:-1]
+    title = ", ".join(parts)
+    return "/".join(one(p) for p in title.split("/"))
 
 
 def is_vague(title: str, title_result) -> bool:
@@ -53,13 +67,17 @@ def is_vague(title: str, title_result) -> bool:
     return words[-1] in VAGUE_HEADS and not title_result.confident
 
 
-def profile_flags(prof: dict[str, Any], duties: list[str], title_result, pack: Pack) -> list[dict[str, Any]]:
+def profile_flags(prof: dict[str, Any], duties: list[str], title_result, pack: Pack,
+                  suggest: list[str] | None = None) -> list[dict[str, Any]]:
+    """Flags on the person's own words. ``suggest``: O*NET titles of the best-fitting codes, offered as U.S.
+    titles for a vague one (the title-only ranking of a vague title is itself vague)."""
     from socfit.advisor.core import teaching_share
 
     out = []
     title = prof["job_title"]
     if is_ascii_english(title) and is_vague(title, title_result):
-        sugg = list(dict.fromkeys(us_title(c.onet_title or c.soc_title) for c in title_result.candidates[:4]))
+        names = suggest or [c.onet_title or c.soc_title for c in title_result.candidates[:4]]
+        sugg = list(dict.fromkeys(us_title(n) for n in names))
         out.append(_flag(
             "vague_title", "medium",
             f"'{title}' names a rank or role, not an occupation; an officer cannot tell the occupation from it",
