@@ -20,7 +20,6 @@ from socfit import bench
 from socfit.api import get_pack
 from socfit.coder import Coder
 from socfit.retrieve import rank
-from socfit.retrieve.normalize import normalize_title
 
 
 def main() -> None:
@@ -31,28 +30,43 @@ def main() -> None:
     path = Path(__file__).resolve().parent.parent / "socfit" / "data" / "ranker.json"
     raw = json.loads(path.read_text("utf-8"))["weights"]
     w = np.array([raw[f] for f in rank.FEATURES], dtype=np.float32)  # before any temperature
-    data = []
+    data: dict[str, list] = {}
     for f in sorted(Path(a.dev).glob("*.csv")):
         for r in bench.read_set(f):
             acc = bench.acceptable(r)
-            norm = normalize_title(r["title"])
+            _, norm, _, _ = coder._prepare(r["title"], None)  # same normalisation (and spelling) as coding
             if not acc or not norm or not coder._english(r["title"], norm):
                 continue
             v = coder.minilm.encode([norm])[0]
             socs, X, _ = rank.features(coder.ix, rank.Query(r["title"], norm, v, None, None))
             gold = [i for i, s in enumerate(socs) if s in acc]
             if gold:
-                data.append((X @ w, gold))
-    best = None
-    for t in np.arange(1.0, 4.01, 0.05):
-        nll = 0.0
-        for z, gold in data:
+                data.setdefault(f.stem, []).append((X @ w, gold))
+
+    def nll(rows, t: float) -> float:
+        out = 0.0
+        for z, gold in rows:
             z = z / t
             z = z - z.max()
             p = np.exp(z) / np.exp(z).sum()
-            nll -= np.log(p[gold].sum() + 1e-12)
-        if best is None or nll < best[1]:
-            best = (round(float(t), 2), nll)
+            out -= np.log(p[gold].sum() + 1e-12)
+        return out / max(len(rows), 1)
+
+    def fit_t(rows) -> float:
+        return min((round(float(t), 2) for t in np.arange(1.0, 4.01, 0.05)), key=lambda t: nll(rows, t))
+
+    # Cross-validation: fit on one real-filing set, measure on the other (the held-out sets are other programs).
+    names = sorted(data)
+    for k in names:
+        others = [r for n in names if n != k for r in data[n]]
+        if others:
+            t = fit_t(others)
+            print(f"fit on {'+'.join(n for n in names if n != k)}: T={t}; on {k}: NLL {nll(data[k], t):.3f} "
+                  f"(T=1: {nll(data[k], 1.0):.3f}, own best T={fit_t(data[k])}: {nll(data[k], fit_t(data[k])):.3f})")
+    rows = [r for n in names for r in data[n]]
+    best = (fit_t(rows), 0.0)
+    best = (best[0], nll(rows, best[0]) * len(rows))
+    data = rows
     d = json.loads(path.read_text("utf-8"))
     d["temperature"] = best[0]
     d["temperature_fit"] = f"NLL on {len(data)} English rows of {a.dev} whose filed code is among the candidates"

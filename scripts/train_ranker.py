@@ -34,21 +34,26 @@ def examples(coder: Coder, n: int, seed: int) -> list[tuple[str, str]]:
 
 
 def collect(coder: Coder, rows: list[tuple[str, str]], with_e5: bool,
-            with_duties: bool = False) -> tuple[list[np.ndarray], list[int], int]:
+            with_duties: bool = False, vague: bool = False) -> tuple[list[np.ndarray], list[int], int]:
     Xs, ys, miss = [], [], 0
-    titles = [t for t, _ in rows]
-    from socfit.retrieve.normalize import is_ascii_english, normalize_title
+    from socfit.retrieve.normalize import is_vague, normalize_title
 
+    if vague:
+        # Generic titles with duties: keep the examples whose head noun is a generic rank word ("engineer",
+        # "manager", "specialist") and code that word alone with the duties, as the coder does for such titles.
+        rows = [(normalize_title(t).split()[-1], g) for t, g in rows if normalize_title(t)]
+        rows = [(t, g) for t, g in rows if is_vague(t)]
+    titles = [t for t, _ in rows]
     norms = [normalize_title(t) or t for t in titles]
     vecs = coder.minilm.encode(norms, batch_size=128)
     e5 = coder.e5.encode(titles, batch_size=64) if with_e5 else [None] * len(titles)
     desc = {r[0]: r[1] for r in coder.pack.rows("SELECT soc_code, definition FROM soc_groups WHERE level='detailed'")}
     for k, ((title, gold), norm, v, e) in enumerate(zip(rows, norms, vecs, e5)):
-        dv, exclude = None, coder.ix.by_title.get(norm)
+        dv, exclude = None, (None if vague else coder.ix.by_title.get(norm))
         if with_duties:  # the SOC definition stands in for duties: it is not in the task index
             duties = split_duties(desc.get(gold, ""))[:4]
             dv = coder.minilm.encode(duties) if duties else None
-            if k % 2 and len(norm.split()) > 1:
+            if not vague and k % 2 and len(norm.split()) > 1:
                 # Half the examples get a vague title (the head noun: "engineer", "manager") so the model
                 # learns to lean on duties when the title alone cannot decide.
                 title = norm = norm.split()[-1]
@@ -95,16 +100,22 @@ def main() -> None:
     coder = Coder(get_pack())
     rows = examples(coder, a.n, a.seed)
     weights = {}
-    for key, with_e5, with_duties in (("weights", False, False), ("weights_multilingual", True, False),
-                                      ("weights_duties", False, True)):
-        Xs, ys, miss = collect(coder, rows if not with_duties else rows[:3000], with_e5, with_duties)
+    for key, with_e5, with_duties, vague in (("weights", False, False, False),
+                                             ("weights_multilingual", True, False, False),
+                                             ("weights_duties", False, True, False),
+                                             ("weights_duties_vague", False, True, True)):
+        Xs, ys, miss = collect(coder, rows[:3000] if with_duties and not vague else rows, with_e5, with_duties,
+                               vague)
         cut = int(len(Xs) * 0.8)
         print(f"{key}: {len(Xs)} examples, gold not among candidates for {miss}")
         w = fit(Xs[:cut], ys[:cut])
         print(f"held-out top-1 (gold among candidates): {accuracy(Xs[cut:], ys[cut:], w):.3f}")
         weights[key] = dict(zip(rank.FEATURES, [round(float(x), 4) for x in fit(Xs, ys)]))
-    out = {"features": rank.FEATURES, **weights, "temperature": 1.0, "trained_on": f"{len(Xs)} O*NET reported + BLS DMTF titles, leave-one-out",
-           "candidate_recall": round(len(Xs) / (len(Xs) + miss), 4), "date": str(dt.date.today()),
+        if key == "weights":
+            n_en, miss_en = len(Xs), miss
+    out = {"features": rank.FEATURES, **weights, "temperature": 1.0,
+           "trained_on": f"{n_en} O*NET reported + BLS DMTF titles, leave-one-out",
+           "candidate_recall": round(n_en / (n_en + miss_en), 4), "date": str(dt.date.today()),
            "pack_id": coder.pack.pack_id}
     path = Path(__file__).resolve().parent.parent / "socfit" / "data" / "ranker.json"
     path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")

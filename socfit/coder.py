@@ -16,7 +16,7 @@ from socfit.errors import InputError
 from socfit.pack.store import Pack
 from socfit.retrieve import rank
 from socfit.retrieve.index import TitleIndex, get_index, split_duties
-from socfit.retrieve.normalize import is_ascii_english, normalize_title
+from socfit.retrieve.normalize import is_ascii_english, is_vague, normalize_title
 
 MAX_TITLE = 300
 MAX_DUTIES = 20_000
@@ -146,12 +146,20 @@ class Coder:
         if len(text) > MAX_DUTIES:
             text = text[:MAX_DUTIES]
             notes.append(f"duties truncated to {MAX_DUTIES:,} characters")
-        return title, normalize_title(title), split_duties(text), notes
+        norm = normalize_title(title)
+        if is_ascii_english(title):  # misspelt English words ("Houskeeper") before the language check
+            norm = self.ix.spell(norm)
+        return title, norm, split_duties(text), notes
 
     def _rank(self, q: rank.Query, duty_list: list[str], notes: list[str], top: int, lang: str,
               questions: bool = True) -> CodeResult:
         socs, X, ev = rank.features(self.ix, q)
-        kind = "duties" if q.duty_vecs is not None and len(q.duty_vecs) else ("en" if q.e5 is None else "multilingual")
+        vague = q.e5 is None and is_vague(q.norm)
+        if q.duty_vecs is not None and len(q.duty_vecs):
+            # A generic title ("Engineer") says little: its own weights let the duties decide.
+            kind = "duties_vague" if vague and "duties_vague" in self.weights else "duties"
+        else:
+            kind = "en" if q.e5 is None else "multilingual"
         p = rank.score(X, self.weights[kind])
         order = np.argsort(-p)[:max(top, 2)]
         cands = []
@@ -168,6 +176,11 @@ class Coder:
         s1 = cands[0].score if cands else 0.0
         s2 = cands[1].score if len(cands) > 1 else 0.0
         confident = s1 >= CONFIDENT_SCORE and s1 - s2 >= CONFIDENT_GAP
+        if vague and kind != "duties_vague":
+            # "Team Leader", "Manager", "Consultant": many codes fit; never call one of them confidently.
+            confident = False
+            notes = notes + [f"'{q.title}' is a generic title that fits many occupations: add the main duties "
+                             "(or a more specific title) to decide"]
         res = CodeResult(q.title, q.norm, cands[:top], confident, notes=notes, language=lang)
         if questions and not confident and len(cands) > 1:
             res.questions = self._questions(cands[0], cands[1])

@@ -176,3 +176,44 @@ def test_repeated_titles_give_identical_results(coder):
 def test_long_duties_are_not_remembered(coder):
     coder.code("Software Engineer", "Design, develop and modify software systems. " * 100)
     assert all(len(k[1]) <= 2000 for k in coder._memo)
+
+
+@pytest.mark.integration
+def test_real_pack_generic_title_is_never_confident(real_pack):
+    c = Coder(real_pack)
+    for title in ("Team Leader", "Manager", "Consultant", "Engineer"):
+        r = c.code(title)
+        assert not r.confident and r.questions
+        assert any("generic title" in n for n in r.notes)
+    assert c.code("Registered Nurse").confident
+
+
+@pytest.mark.integration
+def test_real_pack_generic_title_lets_duties_decide(real_pack):
+    c = Coder(real_pack)
+    duties = ("Design, develop and modify software systems for clients. Write and test code in Python and Java. "
+              "Review code of other developers.")
+    assert "15-1252" in [x.soc_code for x in c.code("Engineer", duties).candidates[:3]]
+    elec = c.code("Engineer", "Design and test electrical circuits and power distribution systems.")
+    assert "17-2071" in [x.soc_code for x in elec.candidates[:3]]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("title,soc", [
+    ("Houskeeper", "37-2012"),  # misspelt single word: still English
+    ("Commercial Electrican", "47-2111"),  # misspelt
+    ("Physician (Emergency Medicine)", "29-1214"),  # the specialty aside is kept
+    ("Cardiothoracic Surgeon - Boston, MA", None),  # the place goes: same result as without it
+])
+def test_real_pack_filing_noise(real_pack, title, soc):
+    c = Coder(real_pack)
+    r = c.code(title)
+    if soc is None:
+        assert [x.soc_code for x in r.candidates] == [x.soc_code for x in c.code(title.split(" - ")[0]).candidates]
+    else:
+        assert soc in [x.soc_code for x in r.candidates[:2]]
+
+
+@pytest.mark.integration
+def test_real_pack_spelling_is_corrected_against_the_dictionary(real_pack):
+    assert Coder(real_pack).code("Room Attendent").normalized_title == "room attendant"

@@ -57,10 +57,42 @@ class TitleIndex:
             self._task_pos = {s: range(int(a), int(b)) for s, a, b in zip(self.task_socs, self.task_starts, ends)}
         return self._task_pos.get(soc, range(0))
 
+    def spell(self, norm: str) -> str:
+        """Correct misspelt words of a normalised English title against the dictionary's vocabulary
+        ("room attendent" -> "room attendant", "houskeeper" -> "housekeeper"): a word unknown to the dictionary
+        (5+ letters) is replaced by the most common known word within edit distance 1 (2 for 8+ letters)."""
+        toks = norm.split()
+        if all(t in self.postings or len(t) < 5 or not t.isalpha() for t in toks):
+            return norm
+        if not hasattr(self, "_spell_vocab"):
+            self._spell_vocab = [t for t, p in self.postings.items() if len(t) >= 4 and t.isalpha() and len(p) >= 2]
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        out = []
+        for t in toks:
+            if t in self.postings or len(t) < 5 or not t.isalpha():
+                out.append(t)
+                continue
+            cut = 2 if len(t) >= 8 else 1
+            hits = process.extract(t, self._spell_vocab, scorer=Levenshtein.distance, score_cutoff=cut, limit=5)
+            if hits:  # closest; then same first two letters, a dropped letter, the more common word
+                t = min(hits, key=lambda h: (h[1], h[0][:2] != t[:2], len(h[0]) <= len(t),
+                                             -len(self.postings[h[0]])))[0]
+            out.append(t)
+        return " ".join(out)
+
     def soc_pos(self, soc: str) -> int:
         if not hasattr(self, "_soc_pos"):
             self._soc_pos = {s: i for i, s in enumerate(self.soc_list)}
         return self._soc_pos.get(soc, -1)
+
+    def task_centroids(self) -> np.ndarray:
+        """Per SOC (in ``task_socs`` order): the normalised mean of its task embeddings (MiniLM)."""
+        if not hasattr(self, "_task_cent"):
+            c = np.add.reduceat(self.task_emb["minilm"], self.task_starts, axis=0)
+            self._task_cent = (c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+        return self._task_cent
 
     def task_soc_max(self, sims: np.ndarray) -> dict[str, float]:
         """Per SOC: mean over duty statements of the best task similarity (sims: tasks x duties)."""

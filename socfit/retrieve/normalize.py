@@ -7,6 +7,7 @@ and location ("- Boston, MA", "at Acme"), requisition numbers, shift words. They
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -37,6 +38,16 @@ ABBREVIATIONS = {
     "supv": "supervisor", "supvr": "supervisor", "svc": "service", "svcs": "services",
     "cust": "customer", "hskp": "housekeeping", "hsekeeper": "housekeeper", "hkp": "housekeeping",
     "fnb": "food and beverage", "f&b": "food and beverage", "mgr.": "manager",
+    # common in filings (OFLC disclosure data): healthcare credentials and shop-floor abbreviations
+    "aprn": "advanced practice registered nurse", "fnp": "family nurse practitioner",
+    "pmhnp": "psychiatric nurse practitioner", "cnm": "certified nurse midwife", "mt": "medical technologist",
+    "mlt": "medical laboratory technician", "cls": "clinical laboratory scientist", "cma": "medical assistant",
+    "pt": "physical therapist", "dpt": "physical therapist", "pta": "physical therapist assistant",
+    "ot": "occupational therapist", "otr": "occupational therapist", "cota": "occupational therapy assistant",
+    "rrt": "respiratory therapist", "hha": "home health aide", "ob": "obstetrician", "gyn": "gynecologist",
+    "obgyn": "obstetrician gynecologist", "supt": "superintendent", "clk": "clerk", "opr": "operator",
+    "oper": "operator", "whse": "warehouse", "drvr": "driver", "hlpr": "helper", "instr": "instructor",
+    "im": "internal medicine", "fm": "family medicine", "peds": "pediatric", "mfg": "manufacturing", "assy": "assembly", "equip": "equipment", "techs": "technicians",
 }
 
 # Words that mark level or status rather than occupation. "Lead", "Chief", "Head" and "Principal" are kept:
@@ -48,21 +59,27 @@ NOISE = {
     "night", "day", "shift", "nights", "days", "weekend", "weekends", "new", "grad", "graduate", "entry",
     "experienced", "exp", "h1b", "h-1b", "h2b", "h-2b", "opt", "cpt", "visa", "sponsorship", "hiring",
     "urgent", "immediate", "the", "a", "an", "of", "for", "and", "&", "to", "in", "with", "on",
+    # graduate-medical-education markers ("PGY-2 Resident", "GME Fellow") and credential suffixes
+    "pgy", "pgy1", "pgy2", "pgy3", "pgy4", "pgy5", "pgy6", "pgy7", "gme", "acgme", "bsn", "msn",
 }
 _KEEP_SHORT = {"ai", "ml", "hr", "it", "qa", "ui", "ux"}
 
-_PAREN = re.compile(r"[(\[{].*?[)\]}]")
+_PAREN = re.compile(r"[(\[{]([^)\]}]*)[)\]}]?")
 # A tail after " - " / " | " / " at " is dropped only when it looks like a place or an employer tag
-# ("- Boston, MA", "| Remote", "at Acme Corp"); "Physician - Interventional Cardiology" keeps its specialty.
-_LOCATION_TAIL = re.compile(
-    r"\s(?:-|–|—|\||@)\s*(?:[A-Z][\w .'-]*,\s*[A-Z]{2}\b.*|remote.*|onsite.*|hybrid.*|[\w .'-]*\d.*)$"
-    r"|\s(?:at|@)\s[A-Z].*$|,\s*[A-Z][a-z]+,?\s+[A-Z]{2}$", re.I)
+# ("- Boston, MA", "| Remote", "at Acme Corp", "- Store 1234"); "Physician - Interventional Cardiology" keeps its
+# specialty, and so does "Physician - PGY4 - Neurological Surgery" (only the "PGY4" segment goes).
+_SEP = re.compile(r"\s(?:-|–|—|\||@)\s*")
+_PLACE = re.compile(r"^(?:[\w .'-]*,\s*[a-z]{2}\b.*|remote.*|onsite.*|on-site.*|hybrid.*|[\w .'-]*\d.*)$", re.I)
+_EMPLOYER = re.compile(r"\s(?:at|@)\s[A-Z].*$|,\s*[A-Z][a-z]+,?\s+[A-Z]{2}$", re.I)
 _REQ = re.compile(r"\b(?:req|job|position|id)\s*#?\s*[\w-]*\d[\w-]*\b|#\s*\d+|\b\d{4,}\b", re.I)
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9&+#.'-]*")
 
 
 def fold(text: str) -> str:
-    """NFKC, lower case, accents kept (Spanish/French titles need them for the multilingual encoder)."""
+    """NFKC, HTML entities decoded ("&amp;" in exported files), accents kept (the multilingual encoder needs
+    them)."""
+    if "&" in text and ";" in text:
+        text = html.unescape(text)
     return unicodedata.normalize("NFKC", text).strip()
 
 
@@ -105,13 +122,48 @@ def tokens(text: str, drop_noise: bool = True) -> list[str]:
     return out
 
 
+def _aside(inside: str, outside: str) -> tuple[str, str]:
+    """Decide what a bracketed aside adds: (text to put before the title, the title).
+
+    Dropped: places, numbers, noise ("(Remote)", "(Night Shift)", "(m/w/d)") and restatements that share a word
+    with the title ("Numerical Control Operator (NC Operator)"). An expansion of an acronym replaces it
+    ("TA (Teacher Assistant)"). Anything else is a specialty or qualifier and is kept in front of the title:
+    "Physician (Emergency Medicine)" -> "emergency medicine physician"."""
+    if _PLACE.match(inside.strip()) or not inside.strip():
+        return "", outside
+    raw = inside.strip()
+    if raw.isupper() and len(raw.split()) == 1 and raw.lower().strip(".") not in ABBREVIATIONS:
+        return "", outside  # an acronym of the title: "Guest Room Attendant (GRA)"
+    inner = [t for t in tokens(inside) if len(t) > 1]
+    outer = tokens(outside)
+    if not inner or set(inner) & set(outer):
+        return "", outside
+    initials = "".join(w[0] for w in tokens(inside, False) if w not in NOISE or w in ("and",))
+    words = outside.split()
+    for k, w in enumerate(words):
+        if len(w) >= 2 and w.strip(".").lower() in (initials, initials.replace("a", "", 1)):
+            words[k] = inside
+            return "", " ".join(words)
+    return inside, outside
+
+
 def strip_noise(title: str) -> str:
-    """Remove employer/location tails, bracketed asides and requisition numbers from a raw title."""
+    """Remove employer/location tails, uninformative bracketed asides and requisition numbers from a raw title."""
     s = fold(title)
-    no_paren = _PAREN.sub(" ", s)
-    if len(no_paren.split()) >= 1 and no_paren.strip():
-        s = no_paren
-    tail = _LOCATION_TAIL.sub("", s)
+    asides = [m.group(1) for m in _PAREN.finditer(s)]
+    outside = _PAREN.sub(" ", s)
+    if outside.strip():
+        front = []
+        for a in asides:
+            f, outside = _aside(a, outside)
+            if f:
+                front.append(f)
+        s = " ".join(front + [outside])
+    parts = _SEP.split(s)
+    if len(parts) > 1:
+        kept = [parts[0]] + [p for p in parts[1:] if p.strip() and not _PLACE.match(p.strip())]
+        s = " - ".join(kept)
+    tail = _EMPLOYER.sub("", s)
     if tail.strip():
         s = tail
     return _REQ.sub(" ", s)
@@ -124,7 +176,30 @@ def normalize_title(title: str, drop_noise: bool = True) -> str:
         t = tokens(strip_noise(title), False)
     if not t:
         t = tokens(title, False)
+    if t and t[-1] == "labor" and tokens(strip_noise(title), False)[-1:] == ["labor"]:
+        t[-1] = "laborer"  # "Construction Labor", "General Labors": the worker ("Farm Labor Contractor" is not)
     return " ".join(t)
+
+
+# Titles that name a rank or a broad field of work rather than an occupation: "Team Leader", "Manager",
+# "Consultant", "Engineer", "Analyst". Such a title cannot decide the code alone (many codes fit equally
+# well), so the coder never calls it confident and, with duties, lets the duties decide.
+VAGUE_WORDS = {
+    "leader", "lead", "manager", "consultant", "specialist", "associate", "officer", "engineer", "analyst",
+    "researcher", "supervisor", "director", "coordinator", "assistant", "technician", "worker", "staff",
+    "professional", "executive", "administrator", "advisor", "adviser", "representative", "agent", "operator",
+    "member", "partner", "employee", "scientist", "fellow", "resident", "professor", "instructor", "trainer",
+    "helper", "laborer", "attendant", "inspector", "planner", "owner", "principal", "head", "expert",
+    "practitioner", "designer", "contributor", "generalist", "aide", "handler", "investigator", "team", "crew",
+}
+
+
+def is_vague(norm: str) -> bool:
+    """True for a normalised title made only of generic rank words: "team leader", "engineer", "consultant",
+    "lead analyst". "Software engineer", "project manager", "general manager" and "office clerk" name an
+    occupation and are not vague."""
+    toks = norm.split()
+    return bool(toks) and len(toks) <= 2 and all(t in VAGUE_WORDS for t in toks)
 
 
 def is_ascii_english(text: str) -> bool:

@@ -13,6 +13,8 @@ Features (per SOC code, for one query):
   prior      log national employment, scaled to 0..1
   head       how many of the code's dictionary titles end in the query's head noun ("laborer", "manager"), log-scaled
   cover      IDF-weighted share of the query's tokens found anywhere in the code's titles
+  duty_c     cosine between the mean of the duty statements and the mean of the code's O*NET tasks (0 without
+             duties): the duties as a whole against the occupation as a whole, steadier than the best single task
 Weights come from scripts/train_ranker.py (leave-one-out on O*NET reported titles and BLS DMTF titles);
 see socfit/data/ranker.json.
 """
@@ -20,6 +22,7 @@ see socfit/data/ranker.json.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from importlib import resources
 
@@ -28,7 +31,7 @@ import numpy as np
 from socfit.retrieve.index import TitleIndex, bm25
 
 FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior", "head",
-            "cover"]
+            "cover", "duty_c"]
 K = 30
 CURATED = {"onet_title", "soc_title", "dmtf"}
 
@@ -46,7 +49,7 @@ class Query:
 
 
 def load_weights() -> dict[str, np.ndarray]:
-    """{'en', 'multilingual', 'duties'} -> weights; equal weights before the first training run."""
+    """{'en', 'multilingual', 'duties', 'duties_vague'} -> weights; equal weights before the first training run."""
     try:
         d = json.loads(resources.files("socfit").joinpath("data/ranker.json").read_text("utf-8"))
     except FileNotFoundError:
@@ -55,9 +58,10 @@ def load_weights() -> dict[str, np.ndarray]:
     en = d.get("weights", ones)
     ml = d.get("weights_multilingual", en)
     du = d.get("weights_duties", en)
+    dv = d.get("weights_duties_vague", du)
     t = float(d.get("temperature", 1.0))  # calibration on real filings (scripts/calibrate.py)
     return {k: np.array([v.get(f, 0.0) for f in FEATURES], dtype=np.float32) / t
-            for k, v in (("en", en), ("multilingual", ml), ("duties", du))}
+            for k, v in (("en", en), ("multilingual", ml), ("duties", du), ("duties_vague", dv))}
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
@@ -67,66 +71,78 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
-    """Candidate codes, their feature matrix, and evidence (matched titles) per code."""
-    feats: dict[str, np.ndarray] = {}
+    """Candidate codes, their feature matrix, and evidence (matched titles) per code.
+
+    Rows are plain Python lists while they are filled (much cheaper per element than NumPy scalars) and become
+    one float32 matrix at the end."""
+    feats: dict[str, list[float]] = {}
     evidence: dict[str, list[tuple[str, str, float]]] = {}
+    nf = len(FEATURES)
 
-    def row(soc: str) -> np.ndarray:
-        if soc not in feats:
-            feats[soc] = np.zeros(len(FEATURES), dtype=np.float32)
+    def row(soc: str) -> list[float]:
+        r = feats.get(soc)
+        if r is None:
+            r = feats[soc] = [0.0] * nf
             evidence[soc] = []
-        return feats[soc]
+        return r
 
+    codes, raw = ix.codes, ix.raw
     exact = None if q.foreign else ix.by_title.get(q.norm)
     if exact is not None and exact != q.exclude:
-        n = len(ix.codes[exact])
-        for soc, (w, onet, src) in ix.codes[exact].items():
+        n = len(codes[exact])
+        for soc, (w, onet, src) in codes[exact].items():
             r = row(soc)
             r[0], r[1] = w, 1.0 / n
-            evidence[soc].append((ix.raw[exact], src, 1.0))
+            evidence[soc].append((raw[exact], src, 1.0))
 
     ids, bs = bm25(ix, [] if q.foreign else q.norm.split())
     if q.exclude is not None:
         bs[ids == q.exclude] = 0
     best = float(bs.max()) if len(bs) else 0.0
     if best > 0:
-        for rank, j in enumerate(_top(bs, K)):
-            if bs[j] <= 0:
+        top = _top(bs, K)
+        for rank, (j, b) in enumerate(zip(ids[top].tolist(), bs[top].tolist())):
+            if b <= 0:
                 break
-            rel = float(bs[j]) / best
-            for soc, (w, onet, src) in ix.codes[ids[j]].items():
+            rel = b / best
+            vote = rel ** 4 / (1 + rank) ** 0.5
+            for soc, (w, onet, src) in codes[j].items():
                 r = row(soc)
-                r[4] = max(r[4], rel * w)
-                r[5] += rel ** 4 * w / (1 + rank) ** 0.5
+                if rel * w > r[4]:
+                    r[4] = rel * w
+                r[5] += vote * w
 
     if q.vec is not None and not q.foreign and "minilm" in ix.emb:
         sims = q.sims if q.sims is not None else ix.emb["minilm"] @ q.vec
         if q.exclude is not None:
             sims = sims.copy()
             sims[q.exclude] = -1
-        for rank, i in enumerate(_top(sims, K)):
-            s = float(sims[i])
-            for soc, (w, onet, src) in ix.codes[i].items():
+        top = _top(sims, K)
+        for i, s in zip(top.tolist(), sims[top].tolist()):
+            e = math.exp((s - 1) * 10)
+            for soc, (w, onet, src) in codes[i].items():
                 r = row(soc)
                 if s * w > r[2]:
                     r[2] = s * w
-                r[3] += np.exp((s - 1) * 10) * w
-                if len(evidence[soc]) < 3 and s > 0.5:
-                    evidence[soc].append((ix.raw[i], src, s))
-        occ = ix.occ_emb["minilm"] @ q.vec
-        for soc in list(feats):
-            j = ix.soc_pos(soc)
-            feats[soc][6] = float(occ[j]) if j >= 0 else 0.0
-        for j in _top(occ, 5):
-            row(ix.soc_list[j])[6] = float(occ[j])
+                r[3] += e * w
+                if s > 0.5 and len(evidence[soc]) < 3:
+                    evidence[soc].append((raw[i], src, s))
+        occ_arr = ix.occ_emb["minilm"] @ q.vec
+        occ = occ_arr.tolist()
+        pos = ix.soc_pos
+        for soc, r in feats.items():
+            j = pos(soc)
+            r[6] = occ[j] if j >= 0 else 0.0
+        for j in _top(occ_arr, 5).tolist():
+            row(ix.soc_list[j])[6] = occ[j]
 
     if q.foreign and q.e5 is not None and "e5" in ix.occ_emb:  # SOC titles in the multilingual space
         occ = ix.occ_emb["e5"] @ q.e5
         for j in _top(occ, 10):
             row(ix.soc_list[j])
-        for soc in feats:
+        for soc, r in feats.items():
             j = ix.soc_pos(soc)
-            feats[soc][6] = float(occ[j]) if j >= 0 else 0.0
+            r[6] = float(occ[j]) if j >= 0 else 0.0
     if q.e5 is not None and "e5" in ix.emb:
         ids = ix.e5_ids
         sims = ix.emb["e5"] @ q.e5
@@ -134,11 +150,11 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
             i = ids[j]
             if i == q.exclude:
                 continue
-            for soc, (w, onet, src) in ix.codes[i].items():
+            for soc, (w, onet, src) in codes[i].items():
                 r = row(soc)
                 r[7] = max(r[7], float(sims[j]))
                 if len(evidence[soc]) < 3:
-                    evidence[soc].append((ix.raw[i], src + " (multilingual)", float(sims[j])))
+                    evidence[soc].append((raw[i], src + " (multilingual)", float(sims[j])))
 
     if q.duty_vecs is not None and len(q.duty_vecs) and "minilm" in ix.task_emb:
         ts = ix.task_emb["minilm"] @ q.duty_vecs.T  # (n_tasks, n_duties)
@@ -147,21 +163,30 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
         for soc, val in per_soc.items():
             if soc in feats or val >= cut:  # duties also bring their own top 10 codes in as candidates
                 row(soc)[8] = val
+        m = q.duty_vecs.mean(axis=0)
+        cs = (ix.task_centroids() @ (m / (np.linalg.norm(m) or 1.0))).tolist()
+        cut = sorted(cs)[-10] if len(cs) >= 10 else -1.0
+        for soc, val in zip(ix.task_socs, cs):
+            if soc in feats or val >= cut:
+                r = row(soc)
+                r[8] = per_soc.get(soc, 0.0)
+                r[12] = val
 
     toks = [] if q.foreign else q.norm.split()
     head = toks[-1] if toks else ""
     idf = [ix.idf.get(t, 0.0) for t in toks]
     total = sum(idf) or 1.0
-    hidden = ix.codes[q.exclude] if q.exclude is not None else {}  # leave-one-out: remove its own counts
-    for soc in feats:
-        r = feats[soc]
-        r[9] = ix.prior.get(soc, 0.5)
+    hidden = codes[q.exclude] if q.exclude is not None else {}  # leave-one-out: remove its own counts
+    prior, heads, vocab = ix.prior, ix.heads, ix.vocab
+    for soc, r in feats.items():
+        r[9] = prior.get(soc, 0.5)
         own = 1 if soc in hidden else 0
-        r[10] = np.log1p(max(ix.heads.get(soc, {}).get(head, 0) - own, 0)) / 4.0
-        v = ix.vocab.get(soc, {})
+        h = heads.get(soc, {}).get(head, 0) - own
+        r[10] = math.log1p(h) / 4.0 if h > 0 else 0.0
+        v = vocab.get(soc, {})
         r[11] = sum(w for t, w in zip(toks, idf) if v.get(t, 0) - own > 0) / total
     socs = list(feats)
-    return socs, np.vstack([feats[s] for s in socs]) if socs else np.zeros((0, len(FEATURES))), evidence
+    return socs, np.array(list(feats.values()), dtype=np.float32) if socs else np.zeros((0, nf)), evidence
 
 
 def score(X: np.ndarray, w: np.ndarray) -> np.ndarray:

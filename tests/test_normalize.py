@@ -1,0 +1,40 @@
+"""Title normalisation (no pack needed)."""
+
+import pytest
+
+from socfit.retrieve.normalize import is_vague, normalize_title
+
+
+@pytest.mark.parametrize("raw, norm", [
+    ("Sr. Software Eng. II (Remote) - Boston, MA", "software engineer"),
+    ("Physician (Emergency Medicine)", "emergency medicine physician"),  # a specialty aside is kept, in front
+    ("PHYSICIAN - PGY4 - NEUROLOGICAL SURGERY", "physician neurological surgery"),  # only the PGY4 segment goes
+    ("Physician - Interventional Cardiology", "physician interventional cardiology"),
+    ("Numerical Control Operator (NC Operator)", "numerical control operator"),  # restatement dropped
+    ("Guest Room Attendant (GRA)", "guest room attendant"),  # acronym of the title dropped
+    ("TA (Teacher Assistant)", "teacher assistant"),  # expansion replaces the acronym
+    ("Nurse (Night Shift)", "nurse"),
+    ("Cook (Houston, TX)", "cook"),
+    ("Welder (req #12345)", "welder"),
+    ("Cook - Store 1234", "cook"),
+    ("Data Analyst | Remote", "data analyst"),
+    ("Manager at Acme Corp", "manager"),
+    ("APRN Inpatient", "advanced practice registered nurse inpatient"),
+    ("IM PGY 2 Resident", "internal medicine resident"),
+    ("Food &amp; Beverage Server", "food beverage server"),
+    ("Intern", "intern"),
+    ("General Labors", "general laborer"),
+    ("Farm Labor Contractor", "farm labor"),  # "contractor" is employment noise, but this is no laborer
+    ("Labor Relations Specialist", "labor relation specialist"),
+])
+def test_normalize(raw, norm):
+    assert normalize_title(raw) == norm
+
+
+@pytest.mark.parametrize("title, vague", [
+    ("Team Leader", True), ("Manager", True), ("Senior Consultant", True), ("Engineer", True),
+    ("Lead Analyst", True), ("Software Engineer", False), ("Project Manager", False),
+    ("General Manager", False), ("Registered Nurse", False), ("Office Clerk", False),
+])
+def test_vague_titles(title, vague):
+    assert is_vague(normalize_title(title)) is vague
