@@ -402,9 +402,9 @@ def _card(pack: Pack, code: str) -> OccupationCard:
     cache = pack.cached("advise_cards", dict)
     if code not in cache:
         try:
-            cache[code] = card(pack, code, n_tasks=5)
+            cache[code] = card(pack, code, n_tasks=5, full=False)
         except CodeError:
-            cache[code] = card(pack, code[:7], n_tasks=5)
+            cache[code] = card(pack, code[:7], n_tasks=5, full=False)
     return cache[code]
 
 

@@ -172,7 +172,9 @@ def wages_for(pack: Pack, soc: str) -> dict[str, Any] | None:
     return out
 
 
-def card(pack: Pack, text: str, n_tasks: int = 10) -> OccupationCard:
+def card(pack: Pack, text: str, n_tasks: int = 10, full: bool = True) -> OccupationCard:
+    """``full=False`` skips the lists the advisor does not show (titles, related occupations, programs,
+    ISCO, hierarchy): a third of the time of a full card."""
     res = resolve(pack, text)
     soc = res.soc_code
     g = pack.row("SELECT title, definition, parent FROM soc_groups WHERE soc_code=?", (soc,))
@@ -198,6 +200,8 @@ def card(pack: Pack, text: str, n_tasks: int = 10) -> OccupationCard:
         "SELECT task_id, task, task_type, incumbents_responding FROM tasks WHERE onet_code=? "
         "ORDER BY CASE task_type WHEN 'Core' THEN 0 ELSE 1 END, incumbents_responding DESC, task_id LIMIT ?",
         (onet, n_tasks))]
+    if not full:
+        return _light_card(pack, res, soc, g, onet, occ, onets, jzv, jzname, ep, dist, oflc_edu, oflc_jz, appx, tasks)
     emerging = [r[0] for r in pack.rows("SELECT task FROM emerging_tasks WHERE onet_code=? LIMIT 5", (onet,))]
     alts = [r[0] for r in pack.rows("SELECT title FROM alternate_titles WHERE onet_code LIKE ? "
                                     "ORDER BY length(title), title LIMIT 12", (soc + ".%",))]
@@ -234,4 +238,21 @@ def card(pack: Pack, text: str, n_tasks: int = 10) -> OccupationCard:
         reported_titles=reported, related=related, cip_programs=cips, isco=isco, hierarchy=hierarchy,
         is_residual=soc.endswith("9") and "All Other" in (g["title"] or ""), notice=res.notice,
         data_versions=pack.versions(used),
+    )
+
+
+def _light_card(pack, res, soc, g, onet, occ, onets, jzv, jzname, ep, dist, oflc_edu, oflc_jz, appx, tasks):
+    return OccupationCard(
+        soc_code=soc, title=g["title"], definition=g["definition"] or "", onet_code=onet,
+        onet_title=occ["title"] if occ else "", onet_description=occ["description"] if occ else "",
+        onet_occupations=onets, job_zone=jzv, job_zone_name=jzname, job_zone_note=JOB_ZONE_NOTE,
+        entry_education=ep["education"] if ep else None, entry_experience=ep["experience"] if ep else None,
+        entry_training=ep["training"] if ep else None, education_distribution=dist,
+        advanced_degree_share=share(dist, ADVANCED_CATEGORIES), bachelor_or_more_share=share(dist, BACHELOR_OR_MORE),
+        oflc={"education": oflc_edu["education"] if oflc_edu else None,
+              "education_source": oflc_edu["source"] if oflc_edu else None, "job_zone_5_level": oflc_jz,
+              "appendix_a": appx},
+        wages=wages_for(pack, soc), tasks=tasks, emerging_tasks=[], alternate_titles=[], reported_titles=[],
+        related=[], cip_programs=[], isco=[], hierarchy=[],
+        is_residual=soc.endswith("9") and "All Other" in (g["title"] or ""), notice=res.notice, data_versions={},
     )

@@ -31,6 +31,7 @@ import importlib.metadata
 import importlib.util
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -110,9 +111,15 @@ class _LazyEncoder:
     #: Hold the lock during inference too, for engines not documented as re-entrant.
     _serialise_calls = False
 
+    #: Query-sized calls (a title, a profile's duties) are remembered per text: the advisor and the coder
+    #: embed the same duties and titles several times per request. Bulk calls (pack build, batch files) are not.
+    _MEMO_CALL = 16
+    _MEMO_SIZE = 4096
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._model: Any = None
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def _load(self) -> Any:
         raise NotImplementedError
@@ -132,6 +139,25 @@ class _LazyEncoder:
         if isinstance(texts, str):
             raise TypeError("encode() takes a list of strings, not a str")
         texts = list(texts)
+        if 0 < len(texts) <= self._MEMO_CALL:
+            return self._encode_remembered(texts, batch_size)
+        return self._encode(texts, batch_size)
+
+    def _encode_remembered(self, texts: list[str], batch_size: int) -> np.ndarray:
+        with self._lock:
+            hits = {t: self._memo[t] for t in texts if t in self._memo}
+        todo = list(dict.fromkeys(t for t in texts if t not in hits))
+        if todo:
+            fresh = self._encode(todo, batch_size)
+            with self._lock:
+                for t, v in zip(todo, fresh):
+                    self._memo[t] = v
+                    hits[t] = v
+                while len(self._memo) > self._MEMO_SIZE:
+                    self._memo.popitem(last=False)
+        return np.stack([hits[t] for t in texts]).astype(np.float32, copy=True)
+
+    def _encode(self, texts: list[str], batch_size: int) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
