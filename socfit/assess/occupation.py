@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from socfit.codes import parse_code
@@ -200,8 +200,9 @@ def card(pack: Pack, text: str, n_tasks: int = 10, full: bool = True) -> Occupat
         "SELECT task_id, task, task_type, incumbents_responding FROM tasks WHERE onet_code=? "
         "ORDER BY CASE task_type WHEN 'Core' THEN 0 ELSE 1 END, incumbents_responding DESC, task_id LIMIT ?",
         (onet, n_tasks))]
+    base = _light_card(pack, res, soc, g, onet, occ, onets, jzv, jzname, ep, dist, oflc_edu, oflc_jz, appx, tasks)
     if not full:
-        return _light_card(pack, res, soc, g, onet, occ, onets, jzv, jzname, ep, dist, oflc_edu, oflc_jz, appx, tasks)
+        return base
     emerging = [r[0] for r in pack.rows("SELECT task FROM emerging_tasks WHERE onet_code=? LIMIT 5", (onet,))]
     alts = [r[0] for r in pack.rows("SELECT title FROM alternate_titles WHERE onet_code LIKE ? "
                                     "ORDER BY length(title), title LIMIT 12", (soc + ".%",))]
@@ -225,20 +226,8 @@ def card(pack: Pack, text: str, n_tasks: int = 10, full: bool = True) -> Occupat
         parent = p["parent"]
     used = ["soc_groups", "onet_occupations", "job_zones", "entry_education", "onet_education", "oflc_education",
             "oflc_appendix_a", "wages", "tasks", "alternate_titles", "related_occupations", "cip_soc", "stem_cip"]
-    return OccupationCard(
-        soc_code=soc, title=g["title"], definition=g["definition"] or "", onet_code=onet,
-        onet_title=occ["title"] if occ else "", onet_description=occ["description"] if occ else "",
-        onet_occupations=onets, job_zone=jzv, job_zone_name=jzname, job_zone_note=JOB_ZONE_NOTE,
-        entry_education=ep["education"] if ep else None, entry_experience=ep["experience"] if ep else None,
-        entry_training=ep["training"] if ep else None, education_distribution=dist,
-        advanced_degree_share=share(dist, ADVANCED_CATEGORIES), bachelor_or_more_share=share(dist, BACHELOR_OR_MORE),
-        oflc={"education": oflc_edu["education"] if oflc_edu else None, "education_source": oflc_edu["source"] if oflc_edu else None,
-              "job_zone_5_level": oflc_jz, "appendix_a": appx},
-        wages=wages_for(pack, soc), tasks=tasks, emerging_tasks=emerging, alternate_titles=alts,
-        reported_titles=reported, related=related, cip_programs=cips, isco=isco, hierarchy=hierarchy,
-        is_residual=soc.endswith("9") and "All Other" in (g["title"] or ""), notice=res.notice,
-        data_versions=pack.versions(used),
-    )
+    return replace(base, emerging_tasks=emerging, alternate_titles=alts, reported_titles=reported, related=related,
+                   cip_programs=cips, isco=isco, hierarchy=hierarchy, data_versions=pack.versions(used))
 
 
 def _light_card(pack, res, soc, g, onet, occ, onets, jzv, jzname, ep, dist, oflc_edu, oflc_jz, appx, tasks):
