@@ -375,6 +375,18 @@ class _Advisor:
         return Recommendation(rec.soc, o["soc_title"], rec.onet, o["onet_title"], reason, trade,
                               {"soc_code": runner.soc, "soc_title": runner.out["soc_title"]} if runner else None)
 
+    def _separating_task(self, a: _Cand, b: _Cand) -> str | None:
+        """A task of ``a`` that sounds like the person's duties but not like any task of ``b``: answering
+        whether it is part of the job separates the two codes. Without duties, the coder's distinct task."""
+        ix = self.coder.ix
+        mine, theirs = _task_rows(ix, a.soc, a.onet), _task_rows(ix, b.soc, b.onet)
+        if not mine or self.dvecs is None or not theirs:
+            return self.coder._distinct_task(a.onet, b.onet)
+        E = ix.task_emb["minilm"]
+        near_duties = (E[mine] @ np.asarray(self.dvecs).T).max(axis=1)
+        near_other = (E[mine] @ E[theirs].T).max(axis=1)
+        return ix.tasks[mine[int(np.argmax(near_duties - near_other))]][2]
+
     def _questions(self, rec: _Cand, runner: _Cand | None, shown: list[_Cand]) -> list[dict[str, Any]]:
         qs: list[dict[str, Any]] = []
         if "supervises" not in self.prof and any(c.soc.startswith("11-") for c in shown):
@@ -383,8 +395,8 @@ class _Advisor:
                                    {"label": "1 or 2", "patch": {"supervises": 2}},
                                    {"label": "3 or more", "patch": {"supervises": 3}}]})
         if runner is not None and abs(runner.fit - rec.fit) <= 0.1:
-            ta = self.coder._distinct_task(rec.onet, runner.onet)
-            tb = self.coder._distinct_task(runner.onet, rec.onet)
+            ta = self._separating_task(rec, runner)
+            tb = self._separating_task(runner, rec)
             if ta and tb and ta != tb:
                 qs.append({"id": "closer_duty",
                            "text": f"Which is closer to your main work? (separates {rec.soc} from {runner.soc})",
@@ -395,6 +407,12 @@ class _Advisor:
                        "options": [{"label": lv, "patch": {"degree": {"level": lv}}}
                                    for lv in ("bachelor", "master", "doctorate", "professional")]})
         return qs[:3]
+
+
+def _task_rows(ix, soc: str, onet: str) -> list[int]:
+    rows = ix.task_rows(soc)
+    own = [k for k in rows if ix.tasks[k][0] == onet]
+    return own or list(rows)
 
 
 def _card(pack: Pack, code: str) -> OccupationCard:
