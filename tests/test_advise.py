@@ -388,3 +388,11 @@ def test_a_small_pack_without_the_management_codes_still_advises(fixture_pack_pa
                 "duties": ["Lead a team of five developers", "Design, develop and modify software systems"]},
                pack=fixture_pack_path)
     assert a.recommendation.soc_code == "15-1252"
+
+
+def test_duties_not_in_english_are_not_matched_to_english_tasks(fixture_pack_path):
+    a = advise({"job_title": "Registered Nurse", "duties": "Vigilar el estado de los pacientes. Administrar medicación."},
+               pack=fixture_pack_path).to_dict()
+    assert any("not in English" in n for n in a["notes"])
+    assert a["candidates"][0]["fit"]["duty_coverage"] is None
+    assert "Vigilar" not in a["part6"]["nontechnical_description"]

@@ -120,6 +120,12 @@ class _Advisor:
         self.flags: list[dict[str, Any]] = []
         duties_in = prof.get("duties") or []
         self.duties = [d for item in duties_in for d in (split_duties(item) or ([item] if item.strip() else []))][:40]
+        if self.duties and sum(not is_ascii_english(d) for d in self.duties) * 2 > len(self.duties):
+            # O*NET tasks are English and so is the duty encoder: foreign duties would match noise.
+            self.notes.append("The duties are not in English, so they were not matched to O*NET tasks and are not "
+                              "quoted in Part 6: the codes rest on the title. Give the duties in English for task "
+                              "evidence and a drafted description.")
+            self.duties = []
         self.dvecs = coder.minilm.encode(self.duties) if self.duties else None
         sup = prof.get("supervises")
         self.manages = (sup or 0) >= 3 or ((sup or 0) >= 1 and any(_LEADS.search(d) for d in self.duties))
