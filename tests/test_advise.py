@@ -396,3 +396,22 @@ def test_duties_not_in_english_are_not_matched_to_english_tasks(fixture_pack_pat
     assert any("not in English" in n for n in a["notes"])
     assert a["candidates"][0]["fit"]["duty_coverage"] is None
     assert "Vigilar" not in a["part6"]["nontechnical_description"]
+
+
+def test_tools_named_in_duties_are_weighted_by_how_rare_they_are(real_pack):
+    from socfit.assess.tools import tool_share, tools_in
+
+    found = tools_in(real_pack, "Prototype models in Python and PyTorch; Review medication orders")
+    assert set(found) == {"Python", "PyTorch"}  # 'Review' is an ordinary word, not the product REVIEW
+    assert found["PyTorch"][1] > found["Python"][1]
+    share, names = tool_share(found, "15-1221")
+    assert share == 1.0 and names[0] == "PyTorch"
+
+
+def test_research_scientist_in_ai_gets_the_computer_research_code(real_pack_path):
+    a = advise({"job_title": "Research Scientist", "supervises": 0,
+                "duties": ["Develop new deep learning algorithms for natural language understanding",
+                           "Publish papers at top AI conferences", "Prototype models in Python and PyTorch"],
+                "degree": {"level": "doctorate", "field": "Computer Science"}}, pack=real_pack_path).to_dict()
+    assert a["recommendation"]["soc_code"] == "15-1221"
+    assert "PyTorch" in a["candidates"][0]["fit"]["matched_tools"] or "PyTorch" in a["recommendation"]["reason"]

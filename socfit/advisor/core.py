@@ -29,6 +29,7 @@ from socfit.assess.cet import source as cet_source
 from socfit.assess.degree import field_fit, match_field, stem
 from socfit.assess.niw import advanced_degree, profession, wage_position
 from socfit.assess.occupation import OccupationCard, card, resolve
+from socfit.assess.tools import tool_share, tools_in
 from socfit.errors import CodeError
 from socfit.pack.store import Pack
 from socfit.retrieve.index import split_duties
@@ -45,6 +46,8 @@ MANAGERS_OF = {"13": "11-1021", "15": "11-3021", "17": "11-9041", "19": "11-9121
                "25": "11-9033", "29": "11-9111", "31": "11-9111", "35": "11-9051", "41": "11-2022",
                "43": "11-3012", "47": "11-9021", "49": "11-3051", "51": "11-3051", "53": "11-3071"}
 FIELD_BONUS = {"linked": 0.10, "related": 0.05}  # the degree field is part of the job's story
+TOOL_COVERS = 3.0  # a tool listed by at most ~1 in 20 occupations (weight >= 3) covers the duty naming it
+TOOL_BONUS = 0.10  # times the weighted share of the tools named in the duties that O*NET lists for the code
 ROLE_BONUS = 0.10  # a management (or supervisor) code for someone who leads people
 # Practitioners who need a license (physicians, nurse practitioners, dentists, lawyers...): never proposed on
 # duty similarity alone, only when the title points there.
@@ -94,6 +97,7 @@ class _Cand:
     matched_titles: list[dict[str, Any]] = field(default_factory=list)
     matched_tasks: list[dict[str, Any]] = field(default_factory=list)
     uncovered: list[str] = field(default_factory=list)
+    tools: list[str] = field(default_factory=list)
     duty_fit: float | None = None
     coverage: float | None = None
     fit: float = 0.0
@@ -127,6 +131,8 @@ class _Advisor:
                               "evidence and a drafted description.")
             self.duties = []
         self.dvecs = coder.minilm.encode(self.duties) if self.duties else None
+        self.duty_tools = [tools_in(pack, d) for d in self.duties]
+        self.tools = {k: v for found in self.duty_tools for k, v in found.items()}
         sup = prof.get("supervises")
         self.manages = (sup or 0) >= 3 or ((sup or 0) >= 1 and any(_LEADS.search(d) for d in self.duties))
 
@@ -137,6 +143,9 @@ class _Advisor:
         self.field_socs = self._field_socs(cips)
         pool = self._pool()
         best_fit = max(c.fit for c in pool)
+        # Half of the duties must be covered, or as many as the best-covered code covers when none reaches half.
+        covs = [c.coverage for c in pool if c.coverage is not None]
+        self.need_coverage = min(0.5, max(covs)) if covs else 0.0
         text = " ".join([self.prof.get("endeavor", ""), *self.duties, self.prof["job_title"]])
         cet = cet_areas(text)
         for c in pool:
@@ -274,6 +283,8 @@ class _Advisor:
     def _fit(self, c: _Cand, title_fit: float, sims: np.ndarray | None) -> None:
         """fit = title share + duty share; a vague title says little, so the duties weigh more."""
         bonus = FIELD_BONUS.get(self.field_socs.get(c.soc, ""), 0.0)
+        share, c.tools = tool_share(self.tools, c.soc)
+        bonus += TOOL_BONUS * share
         if self.manages and (c.soc.startswith("11-") or "Supervisors" in self.coder.ix.soc_titles.get(c.soc, "")):
             bonus += ROLE_BONUS
         if sims is None:
@@ -300,8 +311,11 @@ class _Advisor:
             rows = [k for k in rows if self.coder.ix.tasks[k][0] == best_onet]
         best, arg = block.max(axis=0), block.argmax(axis=0)
         c.duty_fit = float(np.clip((best.mean() - DUTY_FLOOR) / (DUTY_CEIL - DUTY_FLOOR), 0, 1))
-        c.coverage = float((best >= COVERED).mean())
-        c.uncovered = [d for d, b in zip(self.duties, best) if b < COVERED]
+        # A duty is covered by a matching task, or by naming a tool O*NET lists for the code.
+        by_tool = [any(c.soc in socs and w >= TOOL_COVERS for socs, w in found.values()) for found in self.duty_tools]
+        covered = [b >= COVERED or t for b, t in zip(best, by_tool)]
+        c.coverage = float(np.mean(covered))
+        c.uncovered = [d for d, ok in zip(self.duties, covered) if not ok]
         c.matched_tasks = sorted(
             ({"duty": d, "task": self.coder.ix.tasks[rows[int(k)]][2], "similarity": round(float(b), 3)}
              for d, b, k in zip(self.duties, best, arg) if b >= COVERED),
@@ -315,7 +329,8 @@ class _Advisor:
         dfit = field_fit(self.pack, c.soc, cips)
         st = stem(self.pack, cips)
         wage = wage_position(cd.wages, self.prof.get("salary"))
-        supported = c.fit >= best_fit - FIT_TOLERANCE and (c.coverage is None or c.coverage >= 0.5) \
+        supported = (c.fit >= best_fit and c.coverage != 0.0 or  # the best fit is supported unless no duty matches
+                     c.fit >= best_fit - FIT_TOLERANCE and (c.coverage is None or c.coverage >= self.need_coverage)) \
             and not (c.soc.startswith(LICENSED) and c.title_score == 0.0)
         out = {
             "rank": 0, "soc_code": c.soc, "soc_title": cd.title, "onet_code": c.onet, "onet_title": cd.onet_title,
@@ -324,6 +339,7 @@ class _Advisor:
                     "duty_fit": None if c.duty_fit is None else round(c.duty_fit, 3),
                     "duty_coverage": None if c.coverage is None else round(c.coverage, 3),
                     "matched_tasks": c.matched_tasks[:6], "uncovered_duties": c.uncovered,
+                    "matched_tools": c.tools[:8],
                     "matched_titles": c.matched_titles[:3]},
             "qualifications": {
                 "job_zone": cd.job_zone, "job_zone_name": cd.job_zone_name, "entry_education": cd.entry_education,
@@ -356,27 +372,30 @@ class _Advisor:
     # ------------------------------------------------------------------ words
     def _explain(self, rec: _Cand, runner: _Cand | None) -> Recommendation:
         o = rec.out
-        why = [f"{rec.soc} {o['soc_title']} fits the job (fit {rec.fit:.2f}"]
+        evidence = [f"fit {rec.fit:.2f}"]
         if rec.coverage is not None:
-            n_cov = len(self.duties) - len(rec.uncovered)
-            why[0] += f"; {n_cov} of {len(self.duties)} duties match its O*NET tasks"
-        why[0] += ")"
+            evidence.append(f"{len(self.duties) - len(rec.uncovered)} of {len(self.duties)} duties match its "
+                            f"O*NET tasks or tools")
+        if rec.tools:
+            evidence.append("tools O*NET lists for it: " + ", ".join(rec.tools[:4]))
+        reason = f"{rec.soc} {o['soc_title']} fits the job ({'; '.join(evidence)})"
         good = _advantages(o)
-        if good:
-            why.append("and it is the most favourable supported code for an EB-2 NIW: " + "; ".join(good.values()))
-        reason = " ".join(why) + "."
+        if not o["supported"]:
+            reason += ", the best fit among the candidates (no code is well supported by the duties: check them)"
+        elif good:
+            reason += ", and it is the most favourable supported code for an EB-2 NIW: " + "; ".join(good.values())
+        reason += "."
         trade = None
         if runner is not None:
             r = runner.out
-            diff = []
-            if runner.fit > rec.fit:
-                diff.append(f"fits slightly better ({runner.fit:.2f} vs {rec.fit:.2f})")
-            lost = [k for k in good if k not in _advantages(r)]
-            if lost:
-                diff.append(("but " if diff else "") + "is not: " + ", ".join(ADVANTAGE_NAMES[k] for k in lost))
+            pro = f"fits slightly better ({runner.fit:.2f} vs {rec.fit:.2f})" if runner.fit > rec.fit else ""
+            con = [ADVANTAGE_NAMES[k] for k in good if k not in _advantages(r)]
+            parts = [pro] if pro else []
+            if con:
+                parts.append(("but " if pro else "") + "is not " + ", not ".join(con))
             if not r["supported"]:
-                diff.append("and the duties do not support it as well")
-            trade = (f"Runner-up {runner.soc} {r['soc_title']} " + (", ".join(diff) if diff else
+                parts.append(("and " if parts else "") + "is less supported by the duties")
+            trade = (f"Runner-up {runner.soc} {r['soc_title']} " + (", ".join(parts) if parts else
                      "is close; choose it if it describes the daily work better") + ".")
         return Recommendation(rec.soc, o["soc_title"], rec.onet, o["onet_title"], reason, trade,
                               {"soc_code": runner.soc, "soc_title": runner.out["soc_title"]} if runner else None)

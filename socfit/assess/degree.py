@@ -105,7 +105,7 @@ def match_field(pack: Pack, field: str | None, cip: str | None = None, encoder=N
     order = np.argsort(-score)[:n]
     best = float(score[order[0]]) if len(order) else 0.0
     kept = [CipMatch(progs[i][0], progs[i][1], round(float(score[i]), 3)) for i in order
-            if score[i] >= max(MIN_MATCH, best - 0.15)]
+            if score[i] >= max(MIN_MATCH, best - 0.05)]
     if not kept and best >= WEAK_MATCH:  # no shared word, but a clear nearest program ("Machine Learning")
         kept = [CipMatch(progs[order[0]][0], progs[order[0]][1], round(best, 3))]
     return kept
