@@ -185,6 +185,8 @@ def _md_evidence(v: dict[str, Any]) -> list[str]:
             out += ["No duty matched a task of this occupation.", ""]
         if e["uncovered"]:
             out += ["Duties not covered:", ""] + [f"- {_md(u)}" for u in e["uncovered"]] + [""]
+        if e["tools"]:
+            out += ["Tools in the duties that O\\*NET lists for this occupation: " + ", ".join(map(_md, e["tools"])), ""]
         if e["titles"]:
             titles = "; ".join(f"“{_md(t)}” ({_md(src)}, {sim})" for t, src, sim in e["titles"])
             out += [f"Titles matched: {titles}", ""]
@@ -346,6 +348,8 @@ def _text_evidence(v: dict[str, Any]) -> list[str]:
             out += _para(duty, 4, "• ") + _para(f"{task} ({sim})", 6, "→ ")
         if e["uncovered"]:
             out += ["  Duties not covered:"] + [ln for u in e["uncovered"] for ln in _para(u, 4, "• ")]
+        if e["tools"]:
+            out += _para(", ".join(e["tools"]), 2, "Tools O*NET lists for it: ")
         if e["titles"]:
             out += _para("; ".join(f"“{t}” ({src}, {sim})" for t, src, sim in e["titles"]), 2, "Titles matched: ")
         if e["cet"]:

@@ -212,6 +212,7 @@ def evidence(c: dict[str, Any]) -> dict[str, Any]:
         "tasks": [(s(d(m).get("duty")), s(d(m).get("task")), score(d(m).get("similarity")))
                   for m in lst(fit.get("matched_tasks"))],
         "uncovered": [str(u) for u in lst(fit.get("uncovered_duties"))],
+        "tools": [str(t) for t in lst(fit.get("matched_tools"))],
         "titles": [(s(d(m).get("text")), s(d(m).get("source")), score(d(m).get("similarity")))
                    for m in lst(fit.get("matched_titles"))],
         "reasons": [(k, str(v), src) for k, v, src in reasons if v],
