@@ -56,7 +56,7 @@ DISCLAIMER = ("Not legal advice: socfit organises official data and flags risks;
               "the final decision.")
 USED_TABLES = ["soc_groups", "onet_occupations", "tasks", "job_zones", "onet_education", "entry_education",
                "oflc_education", "oflc_appendix_a", "wages", "cip_soc", "cip_titles", "stem_cip", "cet_areas",
-               "alternate_titles", "reported_titles", "dmtf_titles", "soc2010_to_2018"]
+               "alternate_titles", "reported_titles", "dmtf_titles", "soc2010_to_2018", "technology_skills"]
 
 
 @dataclass
