@@ -322,7 +322,8 @@ def _text_candidates(v: dict[str, Any]) -> list[str]:
         rows = [["O*NET-SOC"] + [h["onet"] for h in heads]]
         rows += [[label] + [c.text for c in cells[start:start + 4]] for label, cells in v["rows"]]
         out += _grid(head, rows, [label_w] + [col_w] * len(heads)) + [""]
-    return out + ["  ★ recommended. Supported: fit within the tolerance of the best, and half of the duties covered (or as many as the best-covered code)."]
+    return out + ["  ★ recommended. Supported: fit within the tolerance of the best, and half of the duties",
+                  "    covered (or as many as the best-covered code)."]
 
 
 def _text_charts(v: dict[str, Any]) -> list[str]:
