@@ -3,7 +3,7 @@
     .venv/bin/python scripts/bench_advise.py --runs 20
 
 Prints a Markdown table for docs/benchmarks.md. "Nothing remembered": the coder's result memo, the
-encoders' text memo and the advisor's occupation-card cache are cleared before every call, as for a profile
+encoders' text memo and the advisor's occupation-card and degree-field caches are cleared before every call, as for a profile
 never seen before. "Repeated": the same profiles again with those memos warm (what a web session re-running a
 profile after answering a question sees).
 """
@@ -46,6 +46,7 @@ def main() -> None:
             if enc is not None:
                 enc._memo.clear()
         pack.cached("advise_cards", dict).clear()
+        pack.cached("advise_fields", dict).clear()
 
     times: list[float] = []
     warm: list[float] = []

@@ -139,8 +139,14 @@ class _Advisor:
     # ------------------------------------------------------------------ pipeline
     def run(self) -> Advice:
         deg = self.prof.get("degree") or {}
-        cips = match_field(self.pack, deg.get("field"), deg.get("cip"), encoder=self.coder.minilm)
-        self.field_socs = self._field_socs(cips)
+        key = (deg.get("field"), deg.get("cip"))
+        memo = self.pack.cached("advise_fields", dict)  # degree fields repeat across profiles
+        if key not in memo:
+            if len(memo) > 4096:
+                memo.clear()
+            found = match_field(self.pack, deg.get("field"), deg.get("cip"), encoder=self.coder.minilm)
+            memo[key] = (found, self._field_socs(found))
+        cips, self.field_socs = memo[key]
         pool = self._pool()
         best_fit = max(c.fit for c in pool)
         # Half of the duties must be covered, or as many as the best-covered code covers when none reaches half.
@@ -166,7 +172,8 @@ class _Advisor:
         self.flags.sort(key=lambda f: F.SEVERITY_ORDER[f["severity"]])
         questions = self._questions(rec, runner, shown)
         p6 = part6(self.pack, self.prof, self.duties, rec, self.title_result, self.coder, self.flags, self.dvecs)
-        versions = self.pack.versions(USED_TABLES)
+        known = self.pack.cached("advise_versions", lambda: self.pack.versions(USED_TABLES))
+        versions = {k: dict(v) for k, v in known.items()}
         versions["cet_keywords"] = {"source": "socfit (own keywords for the official area names)",
                                     "version": __version__, "url": cet_source()["url"]}
         return Advice(self.prof, recommendation, cands, self.flags, questions, p6, self.notes, versions)
@@ -259,10 +266,7 @@ class _Advisor:
         duties match best: it names the specific occupation behind an 'All Other' code."""
         if "All Other" not in self.coder.ix.soc_titles.get(c.soc, "") and c.onet.endswith(".00"):
             return None  # a specific code: its main O*NET occupation defines it
-        rows = self.coder.ix.task_rows(c.soc)
-        by: dict[str, list[int]] = {}
-        for k in rows:
-            by.setdefault(self.coder.ix.tasks[k][0], []).append(k)
+        by = _onet_groups(self.coder.ix, c.soc)
         if len(by) < 2:
             return None
         score = {o: float(sims[ks].max(axis=0).mean()) for o, ks in by.items()}
@@ -298,17 +302,9 @@ class _Advisor:
             return
         # Per O*NET occupation, then the best one: a code with many O*NET occupations (17-2141 has three)
         # would otherwise win on sheer number of tasks.
-        block = sims[rows.start:rows.stop]
-        owners = [self.coder.ix.tasks[k][0] for k in rows]
-        best_onet, best_mean = None, -1.0
-        for onet in dict.fromkeys(owners):
-            idx = [i for i, o in enumerate(owners) if o == onet]
-            m = float(block[idx].max(axis=0).mean())
-            if m > best_mean:
-                best_onet, best_mean = onet, m
-        if best_onet is not None:
-            block = block[[i for i, o in enumerate(owners) if o == best_onet]]
-            rows = [k for k in rows if self.coder.ix.tasks[k][0] == best_onet]
+        groups = _onet_groups(self.coder.ix, c.soc)
+        best_idx = max(groups.values(), key=lambda ks: float(sims[ks].max(axis=0).mean()))
+        block, rows = sims[best_idx], best_idx.tolist()
         best, arg = block.max(axis=0), block.argmax(axis=0)
         c.duty_fit = float(np.clip((best.mean() - DUTY_FLOOR) / (DUTY_CEIL - DUTY_FLOOR), 0, 1))
         # A duty is covered by a matching task, or by naming a tool O*NET lists for the code.
@@ -432,6 +428,20 @@ class _Advisor:
                        "options": [{"label": lv, "patch": {"degree": {"level": lv}}}
                                    for lv in ("bachelor", "master", "doctorate", "professional")]})
         return qs[:3]
+
+
+_GROUPS: dict[tuple[int, str], dict[str, np.ndarray]] = {}
+
+
+def _onet_groups(ix, soc: str) -> dict[str, np.ndarray]:
+    """Task rows of one SOC code grouped by O*NET occupation (fixed for an index: computed once)."""
+    key = (id(ix), soc)
+    if key not in _GROUPS:
+        by: dict[str, list[int]] = {}
+        for k in ix.task_rows(soc):
+            by.setdefault(ix.tasks[k][0], []).append(k)
+        _GROUPS[key] = {o: np.asarray(ks) for o, ks in by.items()}
+    return _GROUPS[key]
 
 
 def _task_rows(ix, soc: str, onet: str) -> list[int]:

@@ -15,13 +15,20 @@ from typing import Any
 
 
 @lru_cache(maxsize=1)
-def _areas() -> tuple[dict[str, Any], list[tuple[int, str, re.Pattern]]]:
+def _areas() -> tuple[dict[str, Any], list[tuple[re.Pattern, dict[str, list[tuple[int, str]]], bool]]]:
+    """Two alternations (case-insensitive words, case-sensitive acronyms), longest keyword first, each
+    with a map from the matched text back to (area id, keyword)."""
     spec = json.loads(resources.files("socfit").joinpath("data/cet_areas.json").read_text("utf-8"))
-    pats = []
+    groups: dict[bool, dict[str, list[tuple[int, str]]]] = {True: {}, False: {}}
     for a in spec["areas"]:
         for kw in a.get("keywords", []):
-            flags = 0 if (kw.isupper() and len(kw) <= 4) else re.I
-            pats.append((a["id"], kw, re.compile(r"(?<!\w)" + re.escape(kw) + r"(?!\w)", flags)))
+            exact = kw.isupper() and len(kw) <= 4
+            groups[exact].setdefault(kw if exact else kw.lower(), []).append((a["id"], kw))
+    pats = []
+    for exact, table in groups.items():
+        if table:
+            alt = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
+            pats.append((re.compile(r"(?<!\w)(?:" + alt + r")(?!\w)", 0 if exact else re.I), table, exact))
     return spec, pats
 
 
@@ -29,11 +36,15 @@ def cet_areas(text: str) -> list[dict[str, Any]]:
     """Areas with the keywords found in ``text`` (most matched words first)."""
     spec, pats = _areas()
     found: dict[int, list[str]] = {}
-    for aid, kw, pat in pats:
-        if pat.search(text or ""):
-            found.setdefault(aid, []).append(kw)
+    for pat, table, exact in pats:
+        for m in pat.finditer(text or ""):
+            for aid, kw in table.get(m.group(0) if exact else m.group(0).lower(), []):
+                if kw not in found.setdefault(aid, []):
+                    found[aid].append(kw)
     names = {a["id"]: a["area"] for a in spec["areas"]}
-    out = [{"id": aid, "area": names[aid], "matched": kws} for aid, kws in found.items()]
+    order = {kw: i for a in spec["areas"] for i, kw in enumerate(a.get("keywords", []))}
+    out = [{"id": aid, "area": names[aid], "matched": sorted(kws, key=lambda k: order.get(k, 0))}
+           for aid, kws in found.items()]
     return sorted(out, key=lambda a: (-len(a["matched"]), a["id"]))
 
 

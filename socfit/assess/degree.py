@@ -113,10 +113,13 @@ def match_field(pack: Pack, field: str | None, cip: str | None = None, encoder=N
 
 def field_fit(pack: Pack, soc: str, matches: list[CipMatch]) -> dict[str, Any]:
     """linked (a matched program is linked to the code), related (same CIP series or family), not_linked."""
-    linked = [{"cip_code": r[0], "title": r[1]} for r in pack.rows(
-        "SELECT cip_code, cip_title FROM cip_soc WHERE soc_code=? ORDER BY cip_code", (soc,))]
+    memo = pack.cached("linked_cips", dict)
+    if soc not in memo:
+        memo[soc] = [{"cip_code": r[0], "title": r[1]} for r in pack.rows(
+            "SELECT cip_code, cip_title FROM cip_soc WHERE soc_code=? ORDER BY cip_code", (soc,))]
+    linked = memo[soc]
     codes = {x["cip_code"] for x in linked}
-    base = {"cip_matches": [m.__dict__ for m in matches], "linked_cips": linked[:12],
+    base = {"cip_matches": [dict(m.__dict__) for m in matches], "linked_cips": [dict(x) for x in linked[:12]],
             "linked_cip_count": len(linked)}
     if not matches:
         return {**base, "verdict": "unknown", "reason": "no degree field given"}
