@@ -85,7 +85,19 @@ class Advice:
     socfit_version: str = __version__
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """A deep, JSON-ready copy (parts of the advice share cached, per-pack data)."""
+        return _plain(self)
+
+
+def _plain(obj: Any) -> Any:
+    """dataclasses.asdict for this tree of dataclasses, dicts, lists and scalars, several times faster."""
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if hasattr(obj, "__dataclass_fields__"):
+        return {k: _plain(getattr(obj, k)) for k in obj.__dataclass_fields__}
+    return obj
 
 
 @dataclass
