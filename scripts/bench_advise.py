@@ -3,8 +3,8 @@
     .venv/bin/python scripts/bench_advise.py --runs 20
 
 Prints a Markdown table for docs/benchmarks.md. "Nothing remembered": the coder's result memo, the
-encoders' text memo and the advisor's occupation-card and degree-field caches are cleared before every call, as for a profile
-never seen before. "Repeated": the same profiles again with those memos warm (what a web session re-running a
+encoders' text memo and the advisor's occupation-card and degree-field caches are cleared before every
+call, as for a profile never seen before. "Repeated": the same profiles again with those memos warm (what a web session re-running a
 profile after answering a question sees).
 """
 
@@ -40,6 +40,7 @@ def main() -> None:
     profiles = {p.name: load_profile(p) for p in sorted(EXAMPLES.iterdir()) if p.suffix in (".yaml", ".json")}
     advise(next(iter(profiles.values())), pack=pack)  # first call loads the CIP vectors and caches
     load = time.perf_counter() - t0
+
     def forget() -> None:
         coder._memo.clear()
         for enc in (coder.minilm, coder.e5):

@@ -1,14 +1,13 @@
 """Batch coding of a CSV: streamed in chunks (constant memory), one output row per input row, in order.
 
 A bad row (empty title) gets an ``error`` field; it never stops the file. Encoding: UTF-8 (with or
-without BOM) is read as is; otherwise cp1252/latin-1 files are detected by a strict UTF-8 probe of the
-first megabyte and read as cp1252, and the choice is reported.
+without BOM) and UTF-16 with a BOM are read as they are; otherwise cp1252/latin-1 files are detected by a
+strict UTF-8 probe of the first megabyte and read as cp1252, and the choice is reported.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -25,6 +24,11 @@ def detect_encoding(path: Path) -> str:
     head = path.open("rb").read(1 << 20)
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        return "utf-16"
+    if b"\x00" in head:
+        raise InputError(f"{path}: not UTF-8 text: it contains NUL bytes (a binary file, or UTF-16 without a "
+                         "byte-order mark); re-save it as UTF-8 CSV")
     try:
         head.decode("utf-8")
         return "utf-8"

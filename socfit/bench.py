@@ -15,7 +15,6 @@ import os
 import platform
 import random
 import resource
-import statistics
 import time
 from pathlib import Path
 
@@ -53,8 +52,6 @@ def score(golds: list[set[str]], preds: list[list[str]]) -> dict[str, float]:
 
 class FuzzyBaseline:
     def __init__(self, coder: Coder):
-        from rapidfuzz import process  # noqa: F401
-
         rows = coder.pack.rows("SELECT title, substr(onet_code,1,7) FROM onet_occupations UNION "
                                "SELECT title, substr(onet_code,1,7) FROM alternate_titles")
         self.choices = [r[0] for r in rows]

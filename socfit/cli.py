@@ -190,14 +190,20 @@ def advise_cmd(
         raise InputError("--format pdf writes a binary file: give -o FILE.pdf")
     if output is not None and not output.parent.exists():
         raise InputError(f"the folder for {output} does not exist")
+    if output is not None and output.is_dir():
+        raise InputError(f"{output} is a folder: give a file name, e.g. {output / ('report.' + fmt)}")
     advice = advise(load_profile(profile), candidates=n, pack=pack)
     body = render(advice.to_dict(), fmt)
     if output is None:
         sys.stdout.write(body if isinstance(body, str) else body.decode())
         return
-    tmp = output.with_name(output.name + ".part")
-    tmp.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
-    tmp.replace(output)
+    tmp = output.with_name(output.name + ".part")  # written whole, then renamed: never a half report
+    try:
+        tmp.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
+        tmp.replace(output)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {output}: {e.strerror or e}") from None
     err.print(f"wrote {output}")
 
 

@@ -415,3 +415,35 @@ def test_research_scientist_in_ai_gets_the_computer_research_code(real_pack_path
                 "degree": {"level": "doctorate", "field": "Computer Science"}}, pack=real_pack_path).to_dict()
     assert a["recommendation"]["soc_code"] == "15-1221"
     assert "PyTorch" in a["candidates"][0]["fit"]["matched_tools"] or "PyTorch" in a["recommendation"]["reason"]
+
+
+def test_empty_profile_file_and_non_text_title_are_clear_errors(tmp_path):
+    f = tmp_path / "empty.yaml"
+    f.write_text("# nothing here\n", encoding="utf-8")
+    with pytest.raises(InputError, match="profile is empty"):
+        load_profile(f)
+    with pytest.raises(InputError, match="job_title must be text"):
+        validate_profile({"job_title": ["Engineer"]})
+
+
+def test_the_code_the_person_gave_is_always_compared(fixture_pack_path):
+    a = advise({"job_title": "Registered Nurse", "duties": "Monitor patients' conditions.", "soc_code": "15-1299"},
+               candidates=2, pack=fixture_pack_path).to_dict()
+    assert "15-1299" in [c["soc_code"] for c in a["candidates"]]
+    assert a["recommendation"]["soc_code"] == "29-1141"
+
+
+def test_an_unknown_cip_code_is_noted_not_silently_dropped(fixture_pack_path):
+    a = advise({"job_title": "Software Engineer", "degree": {"level": "master", "cip": "99.9999"}},
+               pack=fixture_pack_path).to_dict()
+    assert any("99.9999 is not a CIP 2020 program" in n for n in a["notes"])
+
+
+def test_cli_advise_refuses_a_folder_as_output(fixture_pack_path, profile_file, tmp_path):
+    r = _cli(str(profile_file), "--format", "md", "-o", str(tmp_path), pack=fixture_pack_path)
+    assert r.returncode == 2 and "is a folder" in r.stderr
+
+
+def test_a_degree_without_a_level_says_the_level_is_missing():
+    with pytest.raises(InputError, match="degree.level is missing"):
+        validate_profile({"job_title": "Engineer", "degree": {"field": "Physics"}})

@@ -217,3 +217,16 @@ def test_real_pack_filing_noise(real_pack, title, soc):
 @pytest.mark.integration
 def test_real_pack_spelling_is_corrected_against_the_dictionary(real_pack):
     assert Coder(real_pack).code("Room Attendent").normalized_title == "room attendant"
+
+
+def test_batch_reads_utf16_with_bom_and_refuses_nul_bytes(coder, tmp_path):
+    from socfit.errors import InputError
+
+    src = tmp_path / "u16.csv"
+    src.write_bytes("title\nSoftware Engineer\n".encode("utf-16"))
+    rep = code_file(coder, src, tmp_path / "out.jsonl", "jsonl", 3)
+    assert rep["rows"] == 1 and rep["encoding"] == "utf-16"
+    bad = tmp_path / "nul.csv"
+    bad.write_bytes("title\nNurse\n".encode("utf-16-le"))
+    with pytest.raises(InputError, match="contains NUL bytes"):
+        code_file(coder, bad, tmp_path / "out2.jsonl", "jsonl", 3)

@@ -203,3 +203,43 @@ def test_wage_chart_marks_the_salary_and_escapes_titles(advice):
     assert "A &lt;b&gt;&amp;" in svg and "<b>" not in svg
     line = charts.wage_line(cands[0]["wage"], 62000, charts.wage_scale(cands, 62000))
     assert line.startswith("◆") and "┃" in line  # below p10: the salary is left of everything
+
+
+def test_long_labels_in_text_wrap_instead_of_crashing(advice):
+    a = copy.deepcopy(advice)
+    a["flags"][0]["severity"] = "s" * 300  # used as a hanging label: once gave textwrap a negative width
+    a["part6"]["consistency"][0]["check"] = "c" * 300
+    lines = render_text(a).splitlines()
+    assert "s" * 50 in "".join(lines)
+    assert max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in ln) for ln in lines) <= 100
+
+
+def test_malformed_or_non_finite_numbers_do_not_crash(advice):
+    a = copy.deepcopy(advice)
+    a["candidates"][0]["qualifications"] = "n/a"
+    a["candidates"][1]["qualifications"]["education_distribution"][0] = None
+    a["candidates"][2]["wage"]["a_median"] = float("nan")
+    a["candidates"][3]["definition"] = 5
+    a["profile"]["salary"] = float("inf")
+    for fmt in ("text", "md", "html"):
+        assert "15-2051" in render(a, fmt)
+
+
+def test_markdown_tables_survive_pipes_and_newlines_in_every_cell(advice):
+    a = copy.deepcopy(advice)
+    evil = "a|b\n# c `d` " + SCRIPT
+    a["candidates"][0]["rank"] = evil
+    a["flags"][0]["severity"] = evil
+    a["flags"][0]["code"] = evil
+    a["part6"]["consistency"][0]["status"] = evil
+    md = render_markdown(a)
+    assert SCRIPT not in md.split("```")[0] + md.split("```")[-1]
+    lines = md.splitlines()
+    for i, ln in enumerate(lines):
+        if ln.startswith("|") and not lines[i - 1].startswith("|"):  # a table header
+            n = len(re.findall(r"(?<!\\)\|", ln))
+            for row in lines[i + 1:]:
+                if not row.startswith("|"):
+                    assert not row.startswith("# c"), "a newline leaked out of a table cell"
+                    break
+                assert len(re.findall(r"(?<!\\)\|", row)) == n, row

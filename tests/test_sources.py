@@ -1,6 +1,5 @@
 """Parsers on tiny fixture files that keep the agencies' quirks."""
 
-from pathlib import Path
 
 import openpyxl
 import pytest

@@ -115,6 +115,13 @@ def test_batch_jsonl_and_a_file_without_title_column(client):
     assert bad.status_code == 422 and "no 'title' column" in bad.json()["detail"]
 
 
+@pytest.mark.parametrize("content, message", [(b"", "empty"), (bytes(range(256)) * 4, "not UTF-8")])
+def test_batch_errors_name_the_upload_not_a_server_path(client, content, message):
+    r = client.post("/api/batch", files={"file": ("jobs.csv", content)})
+    assert r.status_code == 422 and message in r.json()["detail"]
+    assert r.json()["detail"].startswith("jobs.csv:") and "socfit-batch-" not in r.json()["detail"]
+
+
 def test_openapi_lists_every_endpoint_and_docs_page_is_local(client):
     paths = client.get("/openapi.json").json()["paths"]
     for p in ("/api/advise", "/api/code", "/api/occupations/{code}", "/api/search", "/api/health", "/api/batch",
@@ -253,12 +260,25 @@ def test_decision_with_a_bad_code_is_422_with_nearest(client):
      "decision 1"),
     ({"format": "socfit-case", "version": 1, "profile": {"job_title": "X"}, "created_at": "yesterday"}, "ISO 8601"),
     ({"format": "socfit-case", "version": 2, "profile": {"job_title": "X"}}, "version"),
+    ({"format": "socfit-case", "version": True, "profile": {"job_title": "X"}}, "version"),
+    ({"format": "socfit-case", "version": 1, "profile": {"job_title": "X"}, "created_at": "0001-01-01T00:00:00+01:00"},
+     "ISO 8601"),
+    ({"format": "socfit-case", "version": 1, "profile": {"job_title": "X"}, "decisions": [{"soc_code": "1" * 5000}]},
+     "decision 1"),
 ])
 def test_import_validates_everything_and_writes_nothing_on_error(client, doc, message):
     before = len(client.get("/api/cases").json())
     r = client.post("/api/cases/import", json=doc)
     assert r.status_code == 422 and message in r.json()["detail"]
     assert len(client.get("/api/cases").json()) == before
+
+
+def test_imported_time_stamps_are_stored_in_utc(client):
+    doc = {"format": "socfit-case", "version": 1, "profile": {"job_title": "X"},
+           "created_at": "2024-05-01T09:00:00+02:00", "updated_at": "2024-05-02T10:00:00"}
+    r = client.post("/api/cases/import", json=doc)
+    assert r.status_code == 201
+    assert r.json()["created_at"] == "2024-05-01T07:00:00+00:00" and r.json()["updated_at"] == "2024-05-02T10:00:00+00:00"
 
 
 def test_case_store_uses_wal_and_survives_a_restart(tmp_path):
@@ -428,3 +448,11 @@ def test_case_import_page_reports_a_bad_file(client):
     tok = csrf(client)
     r = client.post("/cases/import", data={"csrf_token": tok}, files={"file": ("c.json", b"\xff\xfe not json")})
     assert r.status_code == 422 and "not UTF-8 JSON" in r.text
+
+
+def test_json_nested_too_deep_is_422_not_500(client):
+    tok, deep = csrf(client), "[" * 100_000 + "]" * 100_000
+    r = client.post("/cases/import", data={"csrf_token": tok}, files={"file": ("c.json", deep.encode())})
+    assert r.status_code == 422 and "not UTF-8 JSON" in r.text
+    r = client.post("/report", data={"csrf_token": tok, "fmt": "md", "profile_json": deep})
+    assert r.status_code == 422 and "not valid JSON" in r.text

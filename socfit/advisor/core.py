@@ -1,11 +1,12 @@
 """The advisor: candidates side by side, the recommendation, risk flags, questions and Part 6.
 
-How a recommendation is chosen (docs/advisor.md has the full rule):
-1. The coder ranks codes for the title (and the home-country title) with the duties.
-2. Each candidate gets a *fit* in [0, 1]: its title score relative to the best title score, blended with
-   how well the person's duties match the code's O*NET tasks (duty fit), when duties are given.
-3. A candidate is *supported* when its fit is within FIT_TOLERANCE of the best fit and, with duties, at
-   least half of the duties match one of its tasks. Only supported codes can be recommended.
+How a recommendation is chosen (docs/advisor.md states every rule and weight):
+1. Candidates come from the coder (title with duties, title alone), the duties alone, the home-country
+   title, a code the person gave, and the managers over the work when the person leads people.
+2. Each gets a *fit* in [0, 1]: title score relative to the best, duty-to-task match, and bonuses for the
+   degree field, the tools named in the duties, and leading people (for management codes).
+3. A candidate is *supported* when its fit is within FIT_TOLERANCE of the best and it covers enough of
+   the duties. Only supported codes can be recommended.
 4. Among supported codes, the most *advantageous* for an EB-2 NIW wins: a profession, an advanced degree
    typical, the degree field linked to the code, a specific (not "All Other") code, no management claim
    without staff, a salary inside the wage range. Fit breaks near-ties.
@@ -145,8 +146,11 @@ class _Advisor:
         self.dvecs = coder.minilm.encode(self.duties) if self.duties else None
         self.duty_tools = [tools_in(pack, d) for d in self.duties]
         self.tools = {k: v for found in self.duty_tools for k, v in found.items()}
-        sup = prof.get("supervises")
-        self.manages = (sup or 0) >= 3 or ((sup or 0) >= 1 and any(_LEADS.search(d) for d in self.duties))
+        sup = prof.get("supervises") or 0
+        leads_in_duties = any(_LEADS.search(d) for d in self.duties)
+        self.leads = sup >= 1 or leads_in_duties  # propose the managers over the work
+        self.manages = sup >= 3 or (sup >= 1 and leads_in_duties)  # and give management codes the role bonus
+        self.given: str | None = None  # the SOC 2018 code behind profile["soc_code"], when it resolves
 
     # ------------------------------------------------------------------ pipeline
     def run(self) -> Advice:
@@ -159,6 +163,9 @@ class _Advisor:
             found = match_field(self.pack, deg.get("field"), deg.get("cip"), encoder=self.coder.minilm)
             memo[key] = (found, self._field_socs(found))
         cips, self.field_socs = memo[key]
+        if deg.get("cip") and not any(m.cip_code == deg["cip"] for m in cips):
+            self.notes.append(f"degree.cip {deg['cip']} is not a CIP 2020 program; the degree field "
+                              f"{'was matched instead' if cips else 'is unknown'}.")
         pool = self._pool()
         best_fit = max(c.fit for c in pool)
         # Half of the duties must be covered, or as many as the best-covered code covers when none reaches half.
@@ -169,9 +176,9 @@ class _Advisor:
         for c in pool:
             c.out = self._assess(c, cips, cet, best_fit)
         rec = self._recommend(pool)
-        shown = sorted(pool, key=lambda c: -c.fit)[: self.n]
-        if rec not in shown:
-            shown = shown[:-1] + [rec]
+        # The recommendation and the code the person gave are always compared, whatever their fit.
+        must = [rec] + [c for c in pool if c.soc == self.given and c is not rec]
+        shown = must + [c for c in sorted(pool, key=lambda c: -c.fit) if c not in must][: max(0, self.n - len(must))]
         for i, c in enumerate(sorted(shown, key=lambda c: -c.fit), 1):
             c.out["rank"] = i
         cands = [c.out for c in sorted(shown, key=lambda c: c.out["rank"])]
@@ -226,6 +233,7 @@ class _Advisor:
         if self.prof.get("soc_code"):
             try:
                 r = resolve(self.pack, self.prof["soc_code"])
+                self.given = r.soc_code
                 found.setdefault(r.soc_code, (0.0, r.onet_code or f"{r.soc_code}.00", []))
             except CodeError:
                 pass  # reported as a flag by profile_flags
@@ -234,16 +242,14 @@ class _Advisor:
         for c in pool:
             self._fit(c, c.title_score / top, sims)
         pool.sort(key=lambda c: -c.fit)
-        if self._leads_people():
+        if self.leads:
             for soc in self._managers_of([c.soc for c in pool[:3]]):
                 if soc not in found and soc in self.coder.ix.soc_titles:  # a small pack may lack the code
                     c = _Cand(soc, f"{soc}.00", 0.0, None, [])
                     self._fit(c, 0.0, sims)
                     pool.append(c)
             pool.sort(key=lambda c: -c.fit)
-        keep = pool[:CARDS]
-        if self.prof.get("soc_code"):
-            keep += [c for c in pool[CARDS:] if c.title_score == 0.0 and c.soc in self._given()]
+        keep = pool[:CARDS] + [c for c in pool[CARDS:] if c.soc == self.given]
         for c in keep:
             if sims is not None:
                 c.onet = self._best_onet_by_duties(c, sims) or c.onet
@@ -264,9 +270,6 @@ class _Advisor:
             for r in self.pack.rows("SELECT soc_code FROM cip_soc WHERE cip_code=?", (m.cip_code,)):
                 out[r[0]] = "linked"
         return out
-
-    def _leads_people(self) -> bool:
-        return (self.prof.get("supervises") or 0) >= 1 or any(_LEADS.search(d) for d in self.duties)
 
     def _managers_of(self, socs: list[str]) -> list[str]:
         """The management code over each candidate's kind of work (SOC major group -> managers of it, from the
@@ -289,12 +292,6 @@ class _Advisor:
         if keep and score[keep] >= score[best] - 0.05:
             return keep
         return best
-
-    def _given(self) -> set[str]:
-        try:
-            return {resolve(self.pack, self.prof["soc_code"]).soc_code}
-        except CodeError:
-            return set()
 
     def _fit(self, c: _Cand, title_fit: float, sims: np.ndarray | None) -> None:
         """fit = title share + duty share; a vague title says little, so the duties weigh more."""
@@ -365,8 +362,9 @@ class _Advisor:
     def _recommend(self, pool: list[_Cand]) -> _Cand:
         ok = [c for c in pool if c.out["supported"]]
         if not ok:
-            self.notes.append("No candidate covers half of the duties with its O*NET tasks; the recommendation is "
-                              "the best fit. Check the evidence, and rewrite the duties in plain task language.")
+            self.notes.append("No candidate is supported by the duties (none matches an O*NET task); the "
+                              "recommendation is the best fit. Check the evidence, and rewrite the duties in plain "
+                              "task language.")
             ok = [max(pool, key=lambda c: c.fit)]
         return max(ok, key=lambda c: (c.out["advantage"] + 0.3 * c.fit, c.fit))
 
@@ -412,7 +410,7 @@ class _Advisor:
         """A task of ``a`` that sounds like the person's duties but not like any task of ``b``: answering
         whether it is part of the job separates the two codes. Without duties, the coder's distinct task."""
         ix = self.coder.ix
-        mine, theirs = _task_rows(ix, a.soc, a.onet), _task_rows(ix, b.soc, b.onet)
+        mine, theirs = self.coder._onet_rows(a.onet), self.coder._onet_rows(b.onet)
         if not mine or self.dvecs is None or not theirs:
             return self.coder._distinct_task(a.onet, b.onet)
         E = ix.task_emb["minilm"]
@@ -442,24 +440,15 @@ class _Advisor:
         return qs[:3]
 
 
-_GROUPS: dict[tuple[int, str], dict[str, np.ndarray]] = {}
-
-
 def _onet_groups(ix, soc: str) -> dict[str, np.ndarray]:
-    """Task rows of one SOC code grouped by O*NET occupation (fixed for an index: computed once)."""
-    key = (id(ix), soc)
-    if key not in _GROUPS:
+    """Task rows of one SOC code grouped by O*NET occupation (fixed for an index: kept on it)."""
+    groups = ix.__dict__.setdefault("_onet_groups", {})
+    if soc not in groups:
         by: dict[str, list[int]] = {}
         for k in ix.task_rows(soc):
             by.setdefault(ix.tasks[k][0], []).append(k)
-        _GROUPS[key] = {o: np.asarray(ks) for o, ks in by.items()}
-    return _GROUPS[key]
-
-
-def _task_rows(ix, soc: str, onet: str) -> list[int]:
-    rows = ix.task_rows(soc)
-    own = [k for k in rows if ix.tasks[k][0] == onet]
-    return own or list(rows)
+        groups[soc] = {o: np.asarray(ks) for o, ks in by.items()}
+    return groups[soc]
 
 
 def _card(pack: Pack, code: str) -> OccupationCard:
@@ -519,11 +508,4 @@ def _advantages(o: dict[str, Any]) -> dict[str, str]:
 _LEADS = re.compile(r"\b(lead|leads|leading|manage|manages|managing|supervis\w*|direct|directs|directing)\s+"
                     r"(a |the |an )?(\w+ ){0,3}(team|teams|staff|group|engineers|scientists|developers|employees|"
                     r"workers|people|analysts|researchers)\b", re.I)
-_TEACH = re.compile(r"\b(teach\w*|lectur\w*|instruct\w*|tutor\w*|course\w*|curricul\w*|grad(e|ing) (exams?|papers|"
-                    r"assignments)|classroom\w*|syllab\w*|students?)\b", re.I)
 
-
-def teaching_share(duties: list[str]) -> float:
-    if not duties:
-        return 0.0
-    return sum(1 for d in duties if _TEACH.search(d)) / len(duties)

@@ -6,6 +6,7 @@ one SOC code against the profile. The advice lists the profile flags and the rec
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from socfit.assess.occupation import OccupationCard, resolve
@@ -25,6 +26,15 @@ VAGUE_WORDS = {"team", "leader", "lead", "manager", "management", "consultant", 
 VAGUE_HEADS = {"leader", "lead", "manager", "consultant", "specialist", "associate", "officer", "coordinator",
                "executive", "advisor", "adviser", "partner", "staff", "researcher", "expert", "professional"}
 TEACHING_HEAVY = 0.5
+_TEACH = re.compile(r"\b(teach\w*|lectur\w*|instruct\w*|tutor\w*|course\w*|curricul\w*|grad(e|ing) (exams?|papers|"
+                    r"assignments)|classroom\w*|syllab\w*|students?)\b", re.I)
+
+
+def teaching_share(duties: list[str]) -> float:
+    """Share of the duties that are teaching (lectures, courses, students...)."""
+    if not duties:
+        return 0.0
+    return sum(1 for d in duties if _TEACH.search(d)) / len(duties)
 
 
 def _flag(code: str, severity: str, message: str, action: str) -> dict[str, Any]:
@@ -71,8 +81,6 @@ def profile_flags(prof: dict[str, Any], duties: list[str], title_result, pack: P
                   suggest: list[str] | None = None) -> list[dict[str, Any]]:
     """Flags on the person's own words. ``suggest``: O*NET titles of the best-fitting codes, offered as U.S.
     titles for a vague one (the title-only ranking of a vague title is itself vague)."""
-    from socfit.advisor.core import teaching_share
-
     out = []
     title = prof["job_title"]
     if is_ascii_english(title) and is_vague(title, title_result):

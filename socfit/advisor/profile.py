@@ -67,6 +67,8 @@ def parse_profile_text(text: str, name: str = "profile") -> Any:
 
 def validate_profile(data: Any, source: str = "profile") -> dict[str, Any]:
     """Return a clean copy of the profile, or raise InputError naming the field that is wrong."""
+    if data is None:
+        raise InputError(f"{source}: the profile is empty; it needs at least job_title")
     if not isinstance(data, dict):
         raise InputError(f"{source}: a profile must be a mapping of fields (job_title, duties, ...), "
                          f"not {type(data).__name__}")
@@ -75,6 +77,8 @@ def validate_profile(data: Any, source: str = "profile") -> dict[str, Any]:
         raise InputError(f"{source}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(FIELDS)}")
     out: dict[str, Any] = {}
     title = data.get("job_title")
+    if title is not None and not isinstance(title, str):
+        raise InputError(f"{source}: job_title must be text, not {type(title).__name__}")
     if not isinstance(title, str) or not title.strip():
         raise InputError(f"{source}: job_title is required (e.g. 'Data Scientist')")
     for key, limit in TEXT_LIMITS.items():
@@ -137,7 +141,9 @@ def _degree(v: Any, source: str) -> dict[str, Any]:
     extra = sorted(set(map(str, v)) - {"level", "field", "cip"})
     if extra:
         raise InputError(f"{source}: unknown degree field(s) {', '.join(extra)}; allowed: level, field, cip")
-    level = str(v.get("level") or "").strip().lower()
+    if not v.get("level"):
+        raise InputError(f"{source}: degree.level is missing; give one of {', '.join(DEGREE_LEVELS)}")
+    level = str(v.get("level")).strip().lower()
     level = DEGREE_ALIASES.get(level, level)
     if level not in DEGREE_LEVELS:
         raise InputError(f"{source}: degree.level {v.get('level')!r} is not one of {', '.join(DEGREE_LEVELS)}")
@@ -155,7 +161,7 @@ def _degree(v: Any, source: str) -> dict[str, Any]:
 
 
 def _cip(text: str, source: str) -> str:
-    """CIP 2020 codes are 'NN.NNNN'; accept '11.07', '110701' and float-mangled '11.7' from spreadsheets."""
+    """CIP 2020 codes are 'NN.NNNN'; accept '11.0701', '110701' and a series such as '11.07' (-> 11.0700)."""
     digits = text.replace(".", "")
     if not digits.isdigit() or not 2 <= len(digits) <= 6:
         raise InputError(f"{source}: degree.cip {text!r} is not a CIP code (expected a form like 11.0701)")

@@ -10,6 +10,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from socfit.render.reportview import d as _dict
+from socfit.render.reportview import lst, num
+
 FONT = "'DejaVu Sans', 'Noto Sans CJK KR', sans-serif"
 # O*NET "Required Level of Education" categories 1-12, grouped into five readable bands.
 EDU_GROUPS = (
@@ -24,12 +27,18 @@ WAGE_KEYS = (("a_pct10", 10), ("a_pct25", 25), ("a_median", 50), ("a_pct75", 75)
 LABEL_W, ROW_H, WIDTH = 220, 34, 720
 
 
-def education_groups(dist: list[dict[str, Any]] | None) -> list[tuple[str, float]] | None:
+def education_dist(cand: dict[str, Any]) -> list[Any]:
+    """A candidate's O*NET education distribution (empty when missing or malformed)."""
+    return lst(_dict(_dict(cand).get("qualifications")).get("education_distribution"))
+
+
+def education_groups(dist: Any) -> list[tuple[str, float]] | None:
     """Percent of workers per education band, or None when O*NET publishes no distribution."""
     by_cat: dict[int, float] = {}
-    for d in dist or []:
+    for row in lst(dist):
+        row = _dict(row)
         try:
-            by_cat[int(d.get("category"))] = float(d.get("percent") or 0.0)
+            by_cat[int(row.get("category"))] = num(row.get("percent")) or 0.0
         except (TypeError, ValueError):
             continue
     if not by_cat or sum(by_cat.values()) <= 0:
@@ -39,12 +48,8 @@ def education_groups(dist: list[dict[str, Any]] | None) -> list[tuple[str, float
 
 def wage_points(wage: dict[str, Any] | None) -> list[tuple[int, float]]:
     """The published annual percentiles as (percentile, dollars); OEWS leaves top-coded ones empty."""
-    out = []
-    for key, p in WAGE_KEYS:
-        v = (wage or {}).get(key)
-        if isinstance(v, (int, float)):
-            out.append((p, float(v)))
-    return out
+    w = _dict(wage)
+    return [(p, num(w.get(key))) for key, p in WAGE_KEYS if num(w.get(key)) is not None]
 
 
 def _t(x: float, y: float, s: str, size: int = 11, anchor: str = "start", fill: str = TEXT_DARK,
@@ -78,7 +83,7 @@ def education_svg(cands: list[dict[str, Any]]) -> str:
     for i, c in enumerate(cands):
         y = top + i * ROW_H
         body.append(_row_label(y, c))
-        groups = education_groups((c.get("qualifications") or {}).get("education_distribution"))
+        groups = education_groups(education_dist(c))
         if groups is None:
             body.append(_t(LABEL_W, y + 20, "education distribution not published", 10, fill="#6b7280"))
             continue
@@ -130,7 +135,7 @@ def wage_svg(cands: list[dict[str, Any]], salary: float | None) -> str:
     for i, c in enumerate(cands):
         y = top + i * ROW_H
         body.append(_row_label(y, c))
-        body.extend(_wage_row(pts[i], y + ROW_H / 2, sx, c.get("wage") or {}, WIDTH - right + 10))
+        body.extend(_wage_row(pts[i], y + ROW_H / 2, sx, _dict(c.get("wage")), WIDTH - right + 10))
     if salary:
         x = sx(float(salary))
         body.append(f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{axis_y}" stroke="{SALARY}" '

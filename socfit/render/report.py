@@ -23,7 +23,7 @@ from typing import Any
 from markupsafe import Markup
 
 from socfit.render import charts
-from socfit.render.reportview import DASH, build
+from socfit.render.reportview import DASH, build, d
 
 FORMATS = ("text", "json", "md", "html", "pdf")
 WIDTH = 100  # text report width
@@ -89,6 +89,13 @@ def _md(x: Any) -> str:
     return " ".join(t.split())
 
 
+def _md_code(x: Any) -> str:
+    """An identifier as inline code; anything else (backticks, pipes, markup) as escaped plain text, since
+    backslash escapes do not work inside a code span."""
+    t = str(x)
+    return f"`{t}`" if t and all(ch.isalnum() or ch in "_-.[]" for ch in t) else _md(t)
+
+
 def _md_table(head: list[str], rows: list[list[str]]) -> list[str]:
     return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
 
@@ -129,7 +136,7 @@ def _md_recommendation(v: dict[str, Any]) -> list[str]:
 
 def _head_md(h: dict[str, Any]) -> str:
     star = " ★ recommended" if h["recommended"] else ""
-    return f"#{h['rank']} **{_md(h['code'])}** {_md(h['title'])}{star}"
+    return f"#{_md(h['rank'])} **{_md(h['code'])}** {_md(h['title'])}{star}"
 
 
 def _md_candidates(v: dict[str, Any]) -> list[str]:
@@ -144,7 +151,7 @@ def _md_charts(v: dict[str, Any]) -> list[str]:
     names = [name for name, _, _ in charts.EDU_GROUPS]
     rows = []
     for h, c in zip(v["heads"], v["cands"]):
-        dist = (c.get("qualifications") or {}).get("education_distribution")
+        dist = charts.education_dist(c)
         groups = charts.education_groups(dist)
         pcts = [f"{p:.0f}%" for _, p in groups] if groups else [DASH] * len(names)
         rows.append([f"{_md(h['code'])}"] + pcts + [f"`{charts.education_bar(dist)}`"])
@@ -159,8 +166,8 @@ def _wage_lines(v: dict[str, Any]) -> list[str]:
         return ["No national wage data published for these occupations."]
     lines = []
     for h, c in zip(v["heads"], v["cands"]):
-        w = c.get("wage") or {}
-        lines.append(f"{h['code']:<9}{charts.wage_line(w, v['salary'], scale)}  "
+        w = d(c.get("wage"))
+        lines.append(f"{' '.join(h['code'].split()):<9}{charts.wage_line(w, v['salary'], scale)}  "
                      f"median {_money_k(w.get('a_median'))}")
     lo, hi = f"${scale[0]:,.0f}", f"${scale[1]:,.0f}"
     lines.append(" " * 9 + lo + " " * max(1, 40 - len(lo) - len(hi)) + hi)
@@ -193,7 +200,7 @@ def _md_evidence(v: dict[str, Any]) -> list[str]:
         if e["cet"]:
             out += ["CET areas: " + "; ".join(f"{_md(a)} ({_md(w)})" if w else _md(a) for a, w in e["cet"]), ""]
         out += [f"- **{k}:** {_md(why)}" + (f" — {_md(src)}" if src else "") for k, why, src in e["reasons"]]
-        out += [f"- **Flag ({f['severity']}):** {_md(f['message'])}" for f in e["flags"]] + [""]
+        out += [f"- **Flag ({_md(f['severity'])}):** {_md(f['message'])}" for f in e["flags"]] + [""]
     return out
 
 
@@ -201,8 +208,8 @@ def _md_flags(v: dict[str, Any]) -> list[str]:
     out = ["## Risk flags", ""]
     if not v["flags"]:
         return out + ["No risk flags.", ""]
-    rows = [[(f"**⚠ {f['severity'].upper()}**" if f["severity"] == "high" else f["severity"]),
-             f"`{f['code']}`" + (f" ({_md(f['soc_code'])})" if f["soc_code"] else ""),
+    rows = [[("**⚠ HIGH**" if f["severity"] == "high" else _md(f["severity"])),
+             _md_code(f["code"]) + (f" ({_md(f['soc_code'])})" if f["soc_code"] else ""),
              _md(f["message"]), _md(f["action"])] for f in v["flags"]]
     return out + _md_table(["Severity", "Flag", "What socfit found", "What to do"], rows) + [""]
 
@@ -222,12 +229,12 @@ def _md_part6(v: dict[str, Any]) -> list[str]:
     b = p["boxes"]
     source = f" ({_md(p['job_title_source'])})" if p["job_title_source"] else ""
     rows = [["1. Job title", _md(p["job_title"]) + source],
-            ["2. SOC code", f"`[{_md(b[0])}]-[{_md(b[1])}]` ({_md(p['code'])})"],
+            ["2. SOC code", f"{_md_code(f'[{b[0]}]-[{b[1]}]')} ({_md(p['code'])})"],
             ["3. Nontechnical job description", f"{_md(p['description'])} ({p['description_chars']} characters)"]]
     out = ["## Form I-140, Part 6 (draft)", ""] + _md_table(["Item", "Value"], rows)
     out += ["", "### Form ETA-9089 fields", ""]
     out += _md_table(["Field", "Value"], [[k, _md(val)] for k, val in p["eta"]]) + ["", "### Consistency checks", ""]
-    checks = [[(f"**{k['status'].upper()}**" if k["status"] != "ok" else "ok"), _md(k["check"]), _md(k["message"])]
+    checks = [[(f"**{_md(k['status'].upper())}**" if k["status"] != "ok" else "ok"), _md(k["check"]), _md(k["message"])]
               for k in p["checks"]]
     return out + (_md_table(["Status", "Check", "Message"], checks) if checks else ["—"]) + [""]
 
@@ -259,6 +266,8 @@ def _pad(t: str, width: int) -> str:
 def _para(t: str, indent: int = 2, first: str = "") -> list[str]:
     """A wrapped paragraph with a hanging label (``first``)."""
     pre = " " * indent + first
+    if _dw(pre) > WIDTH // 2:  # a very long label: on lines of its own, the text indented below it
+        return [" " * indent + ln for ln in _fit(first, WIDTH - indent)] + _para(t, indent + 4)
     lines = _fit(t, WIDTH - _dw(pre))
     return [pre + lines[0]] + [" " * _dw(pre) + ln for ln in lines[1:]]
 
@@ -329,7 +338,7 @@ def _text_candidates(v: dict[str, Any]) -> list[str]:
 def _text_charts(v: dict[str, Any]) -> list[str]:
     out = _section("Education and wages at a glance") + ["  Highest education of workers (O*NET):"]
     for h, c in zip(v["heads"], v["cands"]):
-        dist = (c.get("qualifications") or {}).get("education_distribution")
+        dist = charts.education_dist(c)
         groups = charts.education_groups(dist)
         nums = " ".join(f"{p:>3.0f}%" for _, p in groups) if groups else ""
         out.append(f"  {h['code']:<9}{charts.education_bar(dist):<30}  {nums}")
@@ -369,7 +378,7 @@ def _text_flags(v: dict[str, Any]) -> list[str]:
     for f in v["flags"]:
         sev = f"!! {f['severity'].upper()}" if f["severity"] == "high" else f["severity"]
         where = f" ({f['soc_code']})" if f["soc_code"] else ""
-        out += [f"  [{sev}] {f['code']}{where}"] + _para(f["message"], 4) + _para(f["action"], 4, "What to do: ")
+        out += _fit(f"  [{sev}] {f['code']}{where}", WIDTH) + _para(f["message"], 4) + _para(f["action"], 4, "What to do: ")
     return out
 
 

@@ -6,6 +6,7 @@ Everything is read with ``.get`` and formatted here once, so a missing key, a No
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,8 +48,16 @@ def s(x: Any) -> str:
     return DASH if x is None or x == "" else str(x)
 
 
+def opt(x: Any) -> str | None:
+    """Optional text: None when missing or empty, else a string."""
+    return str(x) if x else None
+
+
 def num(x: Any) -> float | None:
-    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
+    """A finite number, else None (NaN or infinity would crash the charts' arithmetic)."""
+    if isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x):
+        return float(x)
+    return None
 
 
 def money(x: Any) -> str:
@@ -75,7 +84,7 @@ def yes_no(x: Any) -> str:
 
 def verdict(obj: Any, table: dict[str, tuple[str, str]]) -> Cell:
     v = d(obj).get("verdict")
-    text, tone = table.get(v, (s(v), "muted"))
+    text, tone = table.get(s(v), (s(v), "muted"))
     return Cell(text, tone)
 
 
@@ -92,7 +101,7 @@ def degree_text(deg: Any) -> str:
     deg = d(deg)
     if not deg:
         return DASH
-    parts = [LEVELS.get(deg.get("level"), s(deg.get("level")))]
+    parts = [LEVELS.get(s(deg.get("level")), s(deg.get("level")))]
     if deg.get("field"):
         parts.append(str(deg["field"]))
     text = ", ".join(parts)
@@ -125,7 +134,7 @@ def flag_counts(flags: list[dict[str, Any]]) -> str:
 
 def worst_tone(flags: list[dict[str, Any]]) -> str:
     """The colour of a flag count: that of its worst severity; green only when there are no flags."""
-    sevs = {d(f).get("severity") for f in flags}
+    sevs = {s(d(f).get("severity")) for f in flags}
     return next((SEVERITY_TONE[sev] for sev in SEVERITIES if sev in sevs), "" if flags else "good")
 
 
@@ -208,7 +217,7 @@ def evidence(c: dict[str, Any]) -> dict[str, Any]:
         ("Wage", _wage_text(w) if w else NOT_PUBLISHED, None),
     ]
     return {
-        "definition": c.get("definition") or c.get("onet_description"),
+        "definition": opt(c.get("definition") or c.get("onet_description")),
         "tasks": [(s(d(m).get("duty")), s(d(m).get("task")), score(d(m).get("similarity")))
                   for m in lst(fit.get("matched_tasks"))],
         "uncovered": [str(u) for u in lst(fit.get("uncovered_duties"))],
@@ -242,7 +251,7 @@ def sort_flags(flags: list[Any]) -> list[dict[str, str]]:
     rank = {sev: i for i, sev in enumerate(SEVERITIES)}
     out = [{"severity": s(d(f).get("severity")), "code": s(d(f).get("code")), "message": s(d(f).get("message")),
             "action": s(d(f).get("action")), "soc_code": d(f).get("soc_code") or "",
-            "tone": SEVERITY_TONE.get(d(f).get("severity"), "muted")} for f in flags if isinstance(f, dict)]
+            "tone": SEVERITY_TONE.get(s(d(f).get("severity")), "muted")} for f in flags if isinstance(f, dict)]
     return sorted(out, key=lambda f: rank.get(f["severity"], len(SEVERITIES)))
 
 
@@ -253,15 +262,15 @@ def part6_view(p6: dict[str, Any]) -> dict[str, Any]:
         boxes = code.split("-", 1)
     eta = d(p6.get("eta9089"))
     return {
-        "job_title": s(p6.get("job_title")), "job_title_source": p6.get("job_title_source"),
+        "job_title": s(p6.get("job_title")), "job_title_source": opt(p6.get("job_title_source")),
         "boxes": boxes or [DASH, DASH], "code": s(code),
         "description": s(p6.get("nontechnical_description")),
-        "description_chars": len(p6.get("nontechnical_description") or ""),
+        "description_chars": len(opt(p6.get("nontechnical_description")) or ""),
         "eta": [("O*NET-SOC code", s(eta.get("soc_code"))), ("O*NET-SOC title", s(eta.get("soc_title"))),
                 ("Job title", s(eta.get("job_title")))],
         "checks": [{"check": s(d(k).get("check")).replace("_vs_", " vs ").replace("_", " ").capitalize(),
                     "status": s(d(k).get("status")), "message": s(d(k).get("message")),
-                    "tone": STATUS_TONE.get(d(k).get("status"), "muted")} for k in lst(p6.get("consistency"))],
+                    "tone": STATUS_TONE.get(s(d(k).get("status")), "muted")} for k in lst(p6.get("consistency"))],
     }
 
 
@@ -296,11 +305,11 @@ def build(advice: dict[str, Any]) -> dict[str, Any]:
     return {
         "job_title": s(prof.get("job_title")),
         "facts": profile_facts(prof),
-        "endeavor": prof.get("endeavor") or None,
+        "endeavor": opt(prof.get("endeavor")),
         "salary": num(prof.get("salary")),
         "rec": {"code": s(rec.get("soc_code")), "title": s(rec.get("soc_title")),
                 "onet": " ".join(str(x) for x in (rec.get("onet_code"), rec.get("onet_title")) if x) or DASH,
-                "reason": s(rec.get("reason")), "tradeoff": rec.get("tradeoff"),
+                "reason": s(rec.get("reason")), "tradeoff": opt(rec.get("tradeoff")),
                 "runner_up": " ".join(str(x) for x in (runner.get("soc_code"), runner.get("soc_title")) if x),
                 "tolerance": score(rec.get("fit_tolerance")), "flags": flag_counts(flags),
                 "flag_tone": worst_tone(flags), "present": bool(rec.get("soc_code")),

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Body, Form, HTTPException, Path as PathParam, Que
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
+from socfit.errors import InputError
 from socfit.web.engine import Engine
 from socfit.web.models import CodeRequest, NewCase, NewDecision, Profile
 
@@ -96,11 +97,14 @@ def batch_response(eng: Engine, file: UploadFile, fmt: str, top: int) -> FileRes
     from socfit.batch import code_file
 
     tmp = Path(tempfile.mkdtemp(prefix="socfit-batch-"))
+    inp, out = tmp / "input.csv", tmp / f"coded.{fmt}"
     try:
-        inp, out = tmp / "input.csv", tmp / f"coded.{fmt}"
         with inp.open("wb") as f:
             shutil.copyfileobj(file.file, f, 1 << 20)
         rep = code_file(eng.coder(), inp, out, fmt, top)
+    except InputError as e:  # its messages name the file: the upload's name, not this server's temp path
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise InputError(str(e).replace(str(inp), file.filename or "the upload")) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

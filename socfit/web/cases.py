@@ -111,7 +111,8 @@ class CaseStore:
             try:
                 yield con
             except BaseException:
-                con.execute("ROLLBACK")
+                if con.in_transaction:  # SQLite may have rolled back already (e.g. disk full)
+                    con.execute("ROLLBACK")
                 raise
             con.execute("COMMIT")
 
@@ -145,20 +146,22 @@ class CaseStore:
                recommended: str | None = None) -> int:
         profile = self.validate(profile)
         name = _text(name, "name", MAX_NAME) or profile.get("job_title", "case")[:MAX_NAME]
-        decision = self._decision(soc_code, note) if soc_code else None
+        note, recommended = _text(note, "note", MAX_NOTE), _text(recommended, "recommended", 20) or None
+        decision = self._decision(soc_code) if soc_code else None
         now = _now()
         with self._tx() as con:
             cid = con.execute("INSERT INTO cases(name, profile, created_at, updated_at) VALUES (?,?,?,?)",
                               (name, _dump(profile), now, now)).lastrowid
             if decision:
                 con.execute("INSERT INTO decisions(case_id, soc_code, soc_title, recommended, note, profile, decided_at) "
-                            "VALUES (?,?,?,?,?,?,?)", (cid, *decision, recommended, note_(note), _dump(profile), now))
+                            "VALUES (?,?,?,?,?,?,?)", (cid, *decision, recommended, note, _dump(profile), now))
         return cid
 
     def decide(self, case_id: int, soc_code: str, note: str = "", profile: dict[str, Any] | None = None,
                recommended: str | None = None) -> Decision:
         """Record a choice (and, when given, the profile it was made on, which becomes the case's profile)."""
-        code, title = self._decision(soc_code, note)
+        code, title = self._decision(soc_code)
+        note, recommended = _text(note, "note", MAX_NOTE), _text(recommended, "recommended", 20) or None
         profile = self.validate(profile) if profile is not None else None
         now = _now()
         with self._tx() as con:
@@ -169,16 +172,9 @@ class CaseStore:
                 raise InputError(f"a case keeps at most {MAX_DECISIONS} decisions")
             snap = _dump(profile) if profile is not None else r["profile"]
             did = con.execute("INSERT INTO decisions(case_id, soc_code, soc_title, recommended, note, profile, decided_at) "
-                              "VALUES (?,?,?,?,?,?,?)", (case_id, code, title, recommended, note_(note), snap, now)).lastrowid
+                              "VALUES (?,?,?,?,?,?,?)", (case_id, code, title, recommended, note, snap, now)).lastrowid
             con.execute("UPDATE cases SET profile=?, updated_at=? WHERE id=?", (snap, now, case_id))
-        return Decision(did, code, title, note_(note), now, recommended, json.loads(snap))
-
-    def update_profile(self, case_id: int, profile: dict[str, Any]) -> None:
-        profile = self.validate(profile)
-        with self._tx() as con:
-            if con.execute("UPDATE cases SET profile=?, updated_at=? WHERE id=?",
-                           (_dump(profile), _now(), case_id)).rowcount == 0:
-                raise KeyError(case_id)
+        return Decision(did, code, title, note, now, recommended, json.loads(snap))
 
     def delete(self, case_id: int) -> None:
         with self._tx() as con:
@@ -196,7 +192,7 @@ class CaseStore:
         """A new case from an exported document. Everything is checked before anything is written."""
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
             raise InputError(f"not a socfit case file: expected a JSON object with \"format\": \"{FORMAT}\"")
-        if doc.get("version") != FORMAT_VERSION:
+        if type(doc.get("version")) is not int or doc["version"] != FORMAT_VERSION:  # not True, not 1.0
             raise InputError(f"case file version {doc.get('version')!r} is not supported (expected {FORMAT_VERSION})")
         unknown = set(doc) - {"format", "version", "name", "created_at", "updated_at", "profile", "decisions"}
         if unknown:
@@ -215,8 +211,8 @@ class CaseStore:
         rows = []
         for i, d in enumerate(ds):
             where = f"case file decision {i + 1}"
-            if not isinstance(d, dict) or not isinstance(d.get("soc_code"), str):
-                raise InputError(f"{where}: needs a 'soc_code' text")
+            if not isinstance(d, dict) or not isinstance(d.get("soc_code"), str) or len(d["soc_code"]) > 40:
+                raise InputError(f"{where}: needs a 'soc_code' text (a SOC code such as 15-1252)")
             extra = set(d) - {"soc_code", "soc_title", "note", "decided_at", "recommended", "profile"}
             if extra:
                 raise InputError(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
@@ -235,7 +231,7 @@ class CaseStore:
             rec = d.get("recommended")
             if rec is not None and (not isinstance(rec, str) or len(rec) > 20):
                 raise InputError(f"{where}: 'recommended' must be a code")
-            rows.append((code, title, rec, note_(_text(d.get("note", ""), "note", MAX_NOTE)),
+            rows.append((code, title, rec, _text(d.get("note", ""), "note", MAX_NOTE),
                          _dump(snap) if snap is not None else None, _stamp(d.get("decided_at"), "decided_at") or created))
         updated = _stamp(doc.get("updated_at"), "updated_at") or created
         with self._tx() as con:
@@ -245,10 +241,9 @@ class CaseStore:
                             "VALUES (?,?,?,?,?,?,?)", [(cid, *r) for r in rows])
         return cid
 
-    def _decision(self, soc_code: str, note: str) -> tuple[str, str]:
+    def _decision(self, soc_code: str) -> tuple[str, str]:
         if not isinstance(soc_code, str) or not soc_code.strip():
             raise InputError("choose a SOC code")
-        _text(note, "note", MAX_NOTE)
         return self.check_code(soc_code.strip())
 
 
@@ -267,14 +262,13 @@ def _text(v: Any, what: str, limit: int) -> str:
     return v
 
 
-def note_(note: str | None) -> str:
-    return (note or "").strip()
-
-
 def _stamp(v: Any, what: str) -> str | None:
     if v in (None, ""):
         return None
     try:
-        return datetime.fromisoformat(str(v)).isoformat(timespec="seconds")
-    except ValueError:
+        t = datetime.fromisoformat(str(v))
+        # UTC, like the stamps this store writes: cases are ordered by comparing them as text
+        t = t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t.astimezone(timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+01:00 is before year 1 in UTC
         raise InputError(f"case file: {what} {v!r} is not an ISO 8601 date-time") from None
+    return t.isoformat(timespec="seconds")

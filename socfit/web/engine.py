@@ -72,8 +72,6 @@ class Engine:
     def validate(self, profile: dict[str, Any]) -> dict[str, Any]:
         from socfit.advisor import validate_profile
 
-        if not isinstance(profile, dict):
-            raise InputError("the profile must be a JSON object")
         return validate_profile(profile)
 
     def apply_patch(self, profile: dict[str, Any], patch: Any) -> dict[str, Any]:
@@ -84,7 +82,7 @@ class Engine:
         add = patch.get("add_duties")
         if add is not None and not (isinstance(add, list) and all(isinstance(d, str) for d in add)):
             raise InputError("add_duties in an answer must be a list of duty texts")
-        return self.validate(apply_patch(self.validate(profile), patch))
+        return apply_patch(self.validate(profile), patch)  # validates the patched profile
 
     def advise(self, profile: dict[str, Any], candidates: int = 4) -> dict[str, Any]:
         """The advice document (docs/advisor.md). Shared from the cache: callers must not modify it."""

@@ -77,5 +77,5 @@ def load_json_field(raw: str | None, what: str) -> Any:
         return None
     try:
         return json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep
         raise InputError(f"{what} is not valid JSON") from None

@@ -238,7 +238,7 @@ async def case_import(request: Request) -> Response:
             raise InputError("a case file is at most 1 MB")
         try:
             doc = json.loads(raw.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError) as e:
+        except (UnicodeDecodeError, ValueError, RecursionError) as e:  # RecursionError: nested too deep
             raise InputError(f"the case file is not UTF-8 JSON ({e})") from None
         cid = await run_in_threadpool(store.import_, doc)
     except InputError as e:
