@@ -72,6 +72,7 @@ class Coder:
         models = ("minilm", "e5") if multilingual else ("minilm",)
         self.ix: TitleIndex = get_index(pack, models)
         self.weights = rank.load_weights()
+        self.filing_prior = rank.filing_prior(rank.filing_prior_params())
         from socfit.retrieve.encoders import get_encoder
 
         self.minilm = get_encoder("minilm")
@@ -160,7 +161,11 @@ class Coder:
             kind = "duties_vague" if vague and "duties_vague" in self.weights else "duties"
         else:
             kind = "en" if q.e5 is None else "multilingual"
-        p = rank.score(X, self.weights[kind])
+        bias = None
+        if kind == "en" and self.filing_prior:  # title only: how often real filings use each code
+            fp = self.filing_prior
+            bias = np.array([fp.get(s, 0.0) for s in socs], dtype=np.float32)
+        p = rank.score(X, self.weights[kind], bias)
         order = np.argsort(-p)[:max(top, 2)]
         cands = []
         for j in order:
@@ -169,7 +174,8 @@ class Coder:
             c = Candidate(soc, self.ix.soc_titles.get(soc, soc), round(float(p[j]), 4), onet,
                           self.ix.onet_titles.get(onet, ""),
                           [Match(t, s, round(v, 3)) for t, s, v in ev.get(soc, [])[:3]],
-                          features={f: round(float(x), 4) for f, x in zip(rank.FEATURES, X[j])})
+                          features={**{f: round(float(x), 4) for f, x in zip(rank.FEATURES, X[j])},
+                                    "filing_prior": round(float(bias[j]), 4) if bias is not None else 0.0})
             if q.duty_vecs is not None and len(duty_list):
                 c.matched_tasks = self._task_evidence(soc, q.duty_vecs, duty_list)
             cands.append(c)

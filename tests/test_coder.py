@@ -1,6 +1,7 @@
 """The coder on the tiny fixture pack (behaviour), and on the real pack (sanity on well-known titles)."""
 
 import json
+import math
 
 import pytest
 
@@ -230,3 +231,64 @@ def test_batch_reads_utf16_with_bom_and_refuses_nul_bytes(coder, tmp_path):
     bad.write_bytes("title\nNurse\n".encode("utf-16-le"))
     with pytest.raises(InputError, match="contains NUL bytes"):
         code_file(coder, bad, tmp_path / "out2.jsonl", "jsonl", 3)
+
+
+def test_filing_prior_grows_with_filings_and_folds_can_be_taken_out():
+    from socfit.retrieve.rank import filing_prior
+
+    params = {"weight": 0.4, "smoothing": 2.0, "temperature": 1.0, "counts": {"29-1229": 100.0, "29-1216": 2.0}}
+    p = filing_prior(params)
+    assert p["29-1229"] > p["29-1216"] > 0
+    assert "15-1252" not in p  # a code no filing used gets no bonus (the coder reads it as 0)
+    assert filing_prior(params, minus={"29-1216": 2.0})["29-1216"] == 0.0
+    assert filing_prior(params, minus={"29-1216": 5.0})["29-1216"] == 0.0  # never negative counts
+    assert filing_prior({}) == {}
+
+
+def test_filing_prior_applies_to_titles_alone_not_to_duties(coder):
+    saved = coder.filing_prior
+    coder.filing_prior = {"29-1141": 0.5}
+    coder._memo.clear()
+    try:
+        alone = coder.code("Registered Nurse", top=3)
+        nurse = next(c for c in alone.candidates if c.soc_code == "29-1141")
+        assert nurse.features["filing_prior"] == 0.5
+        with_duties = coder.code("Registered Nurse", "Assess patients and give medications as ordered.", top=3)
+        assert all(c.features["filing_prior"] == 0.0 for c in with_duties.candidates)
+    finally:
+        coder.filing_prior = saved
+        coder._memo.clear()
+
+
+def test_bench_scores_dev_folds_without_their_own_labels(coder, monkeypatch):
+    from socfit import bench
+    from socfit.retrieve import rank
+
+    params = {"weight": 0.4, "smoothing": 1.0, "temperature": 1.0, "counts": {"15-1252": 4.0}}
+    monkeypatch.setattr(rank, "filing_prior_params", lambda: params)
+    saved = coder.filing_prior = rank.filing_prior(params)
+    seen = []
+    real = rank.score
+    monkeypatch.setattr(rank, "score", lambda X, w, bias=None: (seen.append(dict(coder.filing_prior)), real(X, w, bias))[1])
+    rows = [{"title": t, "soc_code": "15-1252"} for t in ("Software Engineer", "Software Developer", "Programmer",
+                                                          "Coder", "Developer")]
+    m, preds = bench.evaluate_cv(coder, rows)
+    assert m["n"] == 5 and len(preds) == 5 and all(preds)
+    # each fold holds one of the five rows: its own count is taken out of the prior it is coded with
+    assert len(seen) == 5
+    assert all(abs(s["15-1252"] - 0.4 * math.log(4.0)) < 1e-6 for s in seen)
+    assert coder.filing_prior is saved
+
+
+def test_top_cos_equals_a_full_sort():
+    import numpy as np
+
+    from socfit.retrieve.rank import _top, _top_cos
+
+    rng = np.random.default_rng(0)
+    for _ in range(20):
+        sims = rng.uniform(-1, 1, 5000).astype(np.float32)
+        assert set(_top_cos(sims, 30).tolist()) == set(np.argsort(-sims)[:30].tolist())
+        assert _top(sims, 30).tolist() == np.argsort(-sims)[:30].tolist()
+    flat = np.zeros(100, np.float32)
+    assert len(_top_cos(flat, 30)) == 30

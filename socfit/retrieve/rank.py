@@ -64,10 +64,44 @@ def load_weights() -> dict[str, np.ndarray]:
             for k, v in (("en", en), ("multilingual", ml), ("duties", du), ("duties_vague", dv))}
 
 
+def filing_prior_params() -> dict:
+    """The filing prior's counts, weight and smoothing (socfit/data/filing_prior.json); {} before training."""
+    try:
+        d = json.loads(resources.files("socfit").joinpath("data/filing_prior.json").read_text("utf-8"))
+        d["temperature"] = float(json.loads(resources.files("socfit").joinpath("data/ranker.json").read_text("utf-8"))
+                                 .get("temperature", 1.0))
+    except FileNotFoundError:
+        return {}
+    return d
+
+
+def filing_prior(params: dict, minus: dict[str, float] | None = None) -> dict[str, float]:
+    """SOC -> additive score term for English titles coded without duties: weight * log((n + a) / a), where n
+    is how many distinct real filings (../shared/dev, scripts/train_filing_prior.py) carry the code. Filings
+    concentrate on some codes ("Physicians, All Other", "Landscaping and Groundskeeping Workers"); the
+    dictionary, where every occupation has titles, cannot know that. ``minus`` takes counts out (the
+    benchmark scores each dev fold with its own labels removed)."""
+    if not params:
+        return {}
+    w, a, t = float(params["weight"]), float(params["smoothing"]), params.get("temperature", 1.0)
+    minus = minus or {}
+    return {soc: w * math.log((max(n - minus.get(soc, 0.0), 0.0) + a) / a) / t for soc, n in params["counts"].items()}
+
+
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest scores, best first."""
     k = min(k, len(scores))
-    idx = np.argpartition(-scores, k - 1)[:k]
+    idx = np.argpartition(scores, len(scores) - k)[len(scores) - k:]
     return idx[np.argsort(-scores[idx])]
+
+
+def _top_cos(sims: np.ndarray, k: int, margin: float = 0.3) -> np.ndarray:
+    """``_top`` for cosines over the whole dictionary, exact but cheaper: the k best are nearly always within
+    ``margin`` of the best, so the partition runs over that short list (a full one is the fallback)."""
+    near = np.flatnonzero(sims >= sims.max() - margin)
+    if len(near) < k:
+        return _top(sims, k)
+    return near[_top(sims[near], k)]
 
 
 def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
@@ -117,7 +151,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
         if q.exclude is not None:
             sims = sims.copy()
             sims[q.exclude] = -1
-        top = _top(sims, K)
+        top = _top_cos(sims, K)
         for i, s in zip(top.tolist(), sims[top].tolist()):
             e = math.exp((s - 1) * 10)
             for soc, (w, onet, src) in codes[i].items():
@@ -189,11 +223,13 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
     return socs, np.array(list(feats.values()), dtype=np.float32) if socs else np.zeros((0, nf)), evidence
 
 
-def score(X: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Calibrated probabilities over the candidates (softmax of the linear scores)."""
+def score(X: np.ndarray, w: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
+    """Calibrated probabilities over the candidates (softmax of the linear scores, plus a per-code bias)."""
     if len(X) == 0:
         return np.zeros(0)
     z = X @ w
+    if bias is not None:
+        z = z + bias
     z -= z.max()
     p = np.exp(z)
     return p / p.sum()
