@@ -155,7 +155,7 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
             sets.append((p.stem, read_set(p), "cv"))
     evals = Path(__file__).resolve().parent.parent / "docs" / "eval"
     for fname, label in (("reworded_probe.csv", "reworded English probe (hand-written: inverted, synonyms, asides)"),
-                         ("multilingual_probe.csv", "multilingual probe (hand-written, es/fr/ko/zh/de/pt)")):
+                         ("multilingual_probe.csv", "multilingual probe (hand-written, 9 languages; 48 simple + 50 harder)")):
         if (evals / fname).is_file():
             sets.append((label, read_set(evals / fname), "plain"))
     sets.append(("O*NET reported titles (leave-one-out, 2,000 sampled)", reported_titles_set(coder), "loo"))

@@ -46,7 +46,7 @@ class TitleIndex:
     occ_emb: dict[str, np.ndarray] = field(default_factory=dict)  # model -> (n_soc, dim)
     heads: dict[str, dict[str, int]] = field(default_factory=dict)  # soc -> head noun -> number of titles
     vocab: dict[str, dict[str, int]] = field(default_factory=dict)  # soc -> token -> number of its titles with it
-    e5_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # curated titles for e5
+    e5_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # titles for e5 (see build_index)
     task_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     task_socs: list[str] = field(default_factory=list)
 
@@ -164,8 +164,12 @@ def build_index(pack: Pack) -> TitleIndex:
             heads[soc][toks[-1]] += 1
             for tok in set(toks):
                 vocab[soc][tok] += 1
-    curated = np.asarray([i for i, c in enumerate(codes) if any(v[2] in ("onet_title", "soc_title", "dmtf")
-                                                                  for v in c.values())], dtype=np.int32)
+    # Titles the multilingual encoder sees: the curated ones, plus every one- or two-word title ("Farmhand",
+    # "Housekeeper", "Line Cook"): short titles are what other languages name jobs by ("Ama de llaves",
+    # "Infermiere"). Longer alternate titles add encoding time at build and little for translation.
+    curated = np.asarray([i for i, (t, c) in enumerate(zip(titles, codes))
+                          if len(t.split()) <= 2 or any(v[2] in ("onet_title", "soc_title", "dmtf") for v in c.values())],
+                         dtype=np.int32)
     return TitleIndex(titles, raw, codes, by_title, postings, idf, lengths, sorted(soc_titles), soc_titles,
                       onet_titles, prior, tasks, heads={k: dict(v) for k, v in heads.items()},
                       vocab={k: dict(v) for k, v in vocab.items()},

@@ -8,7 +8,7 @@ Features (per SOC code, for one query):
   b_max      best BM25 of a title of this code, relative to the query's best
   b_vote     soft vote of the 30 best BM25 titles
   occ        cosine between the title and the code's SOC title
-  e5         best cosine with the code's curated titles in the multilingual encoder (non-English only)
+  e5         best cosine with the code's curated or one-/two-word titles in the multilingual encoder (non-English only)
   duty       mean over duty statements of the best cosine with this code's O*NET tasks (0 without duties)
   prior      log national employment, scaled to 0..1
   head       how many of the code's dictionary titles end in the query's head noun ("laborer", "manager"), log-scaled
