@@ -1,10 +1,11 @@
-"""Benchmark `advise`: warm in-process latency over the example profiles, nothing remembered between calls.
+"""Benchmark `advise`: warm in-process latency over the example profiles, each call as a new profile.
 
     .venv/bin/python scripts/bench_advise.py --runs 20
 
-Prints a Markdown table for docs/benchmarks.md. "Nothing remembered": the coder's result memo, the
-encoders' text memo and the advisor's occupation-card and degree-field caches are cleared before every
-call, as for a profile never seen before. "Repeated": the same profiles again with those memos warm (what a web session re-running a
+Prints a Markdown table for docs/benchmarks.md. "New profile": the coder's result memo, the encoders' text
+memo and the advisor's occupation-card and degree-field caches are cleared before every call, as for a
+profile never seen before; what is built once per pack and never depends on a profile (the tool index, the
+programs linked to each code, O*NET task groups, data versions) stays warm, as in a running server. "Repeated": the same profiles again with those memos warm (what a web session re-running a
 profile after answering a question sees).
 """
 
@@ -74,12 +75,12 @@ def main() -> None:
     print(f"Command: `.venv/bin/python scripts/bench_advise.py --runs {args.runs}`\n")
     print("| measure | value |\n|---|---|")
     print(f"| pack + coder + first advise (cold process) | {load:.2f} s |")
-    print(f"| `advise`, warm process, nothing remembered, all examples (n={len(times)}) | "
+    print(f"| `advise`, warm process, new profile, all examples (n={len(times)}) | "
           f"p50 {statistics.median(times):.0f} ms, p95 {pct(times, 0.95):.0f} ms, max {max(times):.0f} ms |")
     print(f"| `advise`, repeated profile (n={len(warm)}) | p50 {statistics.median(warm):.0f} ms, "
           f"p95 {pct(warm, 0.95):.0f} ms |")
     for name, xs in per.items():
-        print(f"| `{name}`, nothing remembered | p50 {statistics.median(xs):.0f} ms, p95 {pct(xs, 0.95):.0f} ms |")
+        print(f"| `{name}`, new profile | p50 {statistics.median(xs):.0f} ms, p95 {pct(xs, 0.95):.0f} ms |")
     print(f"| render md / html / pdf (one report) | {rt['md']:.0f} / {rt['html']:.0f} / {rt['pdf']:.0f} ms |")
 
 

@@ -30,10 +30,8 @@ def main() -> None:
     path = Path(__file__).resolve().parent.parent / "socfit" / "data" / "ranker.json"
     raw = json.loads(path.read_text("utf-8"))["weights"]
     w = np.array([raw[f] for f in rank.FEATURES], dtype=np.float32)  # before any temperature
-    prior_path = path.with_name("filing_prior.json")  # the filing prior is on for English titles: fit with it
-    fp = json.loads(prior_path.read_text("utf-8")) if prior_path.is_file() else {"weight": 0.0, "smoothing": 1.0,
-                                                                                "counts": {}}
-    bias = lambda soc: fp["weight"] * np.log((fp["counts"].get(soc, 0.0) + fp["smoothing"]) / fp["smoothing"])
+    params = rank.filing_prior_params()  # the filing prior is on for English titles: fit with it
+    fp = rank.filing_prior({**params, "temperature": 1.0}) if params else {}  # before any temperature
     data: dict[str, list] = {}
     for f in sorted(Path(a.dev).glob("*.csv")):
         for r in bench.read_set(f):
@@ -45,7 +43,7 @@ def main() -> None:
             socs, X, _ = rank.features(coder.ix, rank.Query(r["title"], norm, v, None, None))
             gold = [i for i, s in enumerate(socs) if s in acc]
             if gold:
-                data.setdefault(f.stem, []).append((X @ w + np.array([bias(s) for s in socs]), gold))
+                data.setdefault(f.stem, []).append((X @ w + np.array([fp.get(s, 0.0) for s in socs]), gold))
 
     def nll(rows, t: float) -> float:
         out = 0.0

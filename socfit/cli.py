@@ -197,12 +197,21 @@ def advise_cmd(
     if output is None:
         sys.stdout.write(body if isinstance(body, str) else body.decode())
         return
-    tmp = output.with_name(output.name + ".part")  # written whole, then renamed: never a half report
+    data = body if isinstance(body, bytes) else body.encode("utf-8")
     try:
-        tmp.write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
-        tmp.replace(output)
+        if output.exists() and not output.is_file():  # /dev/stdout, a named pipe: write straight to it
+            with open(output, "wb") as f:
+                f.write(data)
+        else:
+            target = output.resolve()  # through a symlink: write its target, keep the link
+            tmp = target.with_name(target.name + ".part")  # written whole, then renamed: never a half report
+            try:
+                tmp.write_bytes(data)
+                tmp.replace(target)
+            finally:
+                if tmp.is_file():
+                    tmp.unlink()
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise InputError(f"cannot write {output}: {e.strerror or e}") from None
     err.print(f"wrote {output}")
 

@@ -217,19 +217,19 @@ class Coder:
             m = a if mgr(a) else b
             qs.append(f"Do you manage or supervise other workers as a main part of the job? (yes suggests "
                       f"{m.soc_code} {m.soc_title})")
-        ta, tb = self._distinct_task(a.onet_code, b.onet_code), self._distinct_task(b.onet_code, a.onet_code)
+        ta, tb = self.distinct_task(a.onet_code, b.onet_code), self.distinct_task(b.onet_code, a.onet_code)
         if ta and tb:
             qs.append(f"Which is closer to your main duties: (a) \"{ta}\" ({a.soc_code} {a.soc_title}) or "
                       f"(b) \"{tb}\" ({b.soc_code} {b.soc_title})?")
         return qs[:2]
 
     def _onet_rows(self, onet: str) -> list[int]:
-        rows = self.ix.task_rows(onet[:7])
-        own = [k for k in rows if self.ix.tasks[k][0] == onet]
-        return own or list(rows)
+        own = self.ix.onet_groups(onet[:7]).get(onet)
+        return own.tolist() if own is not None else list(self.ix.task_rows(onet[:7]))
 
-    def _distinct_task(self, onet: str, other: str) -> str | None:
-        """The task of ``onet`` least like any task of ``other``: the one that separates the two codes."""
+    def distinct_task(self, onet: str, other: str, toward: np.ndarray | None = None) -> str | None:
+        """The typical task of ``onet`` least like any task of ``other``: the one that separates the two codes.
+        With duty vectors ``toward``, the one most like the duties as well (it must sound like the person)."""
         mine, theirs = self._onet_rows(onet), self._onet_rows(other)
         core = {r[0] for r in self.pack.rows("SELECT task FROM tasks WHERE onet_code=? AND task_type='Core' "
                                              "ORDER BY incumbents_responding DESC LIMIT 10", (onet,))}
@@ -239,8 +239,10 @@ class Coder:
         if not theirs:
             return self.ix.tasks[mine[0]][2]
         E = self.ix.task_emb["minilm"]
-        sims = (E[mine] @ E[theirs].T).max(axis=1)
-        return self.ix.tasks[mine[int(np.argmin(sims))]][2]
+        score = -(E[mine] @ E[theirs].T).max(axis=1)
+        if toward is not None and len(toward):
+            score = score + (E[mine] @ np.asarray(toward).T).max(axis=1)
+        return self.ix.tasks[mine[int(np.argmax(score))]][2]
 
 
 _CODERS: dict[tuple[str, str], Coder] = {}

@@ -90,7 +90,9 @@ def test_non_utf8_and_missing_files_are_clear_errors(tmp_path):
 
 
 def test_cip_codes_are_normalised():
-    assert validate_profile({"job_title": "X", "degree": {"level": "master", "cip": "11.07"}})["degree"]["cip"] == "11.0700"
+    # a series stays a series: the CIP tables list "11.07" (Computer Science), never "11.0700"
+    assert validate_profile({"job_title": "X", "degree": {"level": "master", "cip": "11.07"}})["degree"]["cip"] == "11.07"
+    assert validate_profile({"job_title": "X", "degree": {"level": "master", "cip": "11.070"}})["degree"]["cip"] == "11.0700"
     assert validate_profile({"job_title": "X", "degree": {"level": "master", "cip": "110701"}})["degree"]["cip"] == "11.0701"
     with pytest.raises(InputError, match="not a CIP code"):
         validate_profile({"job_title": "X", "degree": {"level": "master", "cip": "eleven"}})
@@ -447,3 +449,107 @@ def test_cli_advise_refuses_a_folder_as_output(fixture_pack_path, profile_file, 
 def test_a_degree_without_a_level_says_the_level_is_missing():
     with pytest.raises(InputError, match="degree.level is missing"):
         validate_profile({"job_title": "Engineer", "degree": {"field": "Physics"}})
+
+
+# ------------------------------------------------------------------------- review pass (session 3)
+def test_a_short_tool_name_stands_for_every_product_that_has_it(real_pack):
+    from socfit.assess.tools import tools_in
+
+    found = tools_in(real_pack, "Query databases with SQL; simulate in MATLAB; write Java services")
+    sql = next(v for k, v in found.items() if "SQL" in k)
+    assert len(sql[0]) > 100 and "15-1252" in sql[0]  # not one dentists' product that also ends in "SQL"
+    assert any("MATLAB" in k for k in found) and any("Java" in k for k in found)
+    arcgis = tools_in(real_pack, "Build maps in Esri ArcGIS")
+    assert len(arcgis) == 1  # the longest match, not also "Esri" and "ArcGIS" on their own
+
+
+@pytest.mark.parametrize("duty", ["De-identify patient records before analysis", "Extend the model of Smith et al.",
+                                  "Train naïve Bayes classifiers on résumés", "Manage DES encryption keys"])
+def test_english_duties_with_accents_or_stray_foreign_words_are_kept(fixture_pack_path, duty):
+    a = advise({"job_title": "Software Engineer", "duties": [duty, "Design, develop and modify software systems"]},
+               pack=fixture_pack_path).to_dict()
+    assert not any("not in English" in n for n in a["notes"])
+    assert a["candidates"][0]["fit"]["duty_coverage"] is not None
+
+
+def test_only_the_foreign_duties_are_set_aside(fixture_pack_path):
+    a = advise({"job_title": "Registered Nurse", "duties": [
+        "Monitor patients' conditions.", "Vigilar el estado de los pacientes y administrar la medicación."]},
+        pack=fixture_pack_path).to_dict()
+    assert any(n.startswith("1 of the duty statements are not in English") for n in a["notes"])
+    assert a["candidates"][0]["fit"]["duty_coverage"] is not None
+
+
+def test_duties_beyond_forty_statements_are_noted(fixture_pack_path):
+    a = advise({"job_title": "Software Engineer", "duties": [f"Write module number {i} of the system" for i in range(45)]},
+               pack=fixture_pack_path).to_dict()
+    assert any("45 statements; the first 40" in n for n in a["notes"])
+
+
+def test_duties_that_match_no_task_support_no_code(fixture_pack_path):
+    a = advise({"job_title": "Software Engineer", "duties": ["Blorf the quanzle", "Frobnicate wibbles daily"]},
+               pack=fixture_pack_path).to_dict()
+    assert not any(c["supported"] for c in a["candidates"])
+    assert any("No candidate is supported" in n for n in a["notes"])
+
+
+def test_cet_keywords_inside_longer_ones_still_count():
+    names = {a["area"] for a in cet_areas("We run semiconductor fabrication and quantum cryptography")}
+    assert any("Semiconductors" in n for n in names) and any("Manufacturing" in n for n in names)
+    assert any("Security" in n for n in names) and any("Quantum" in n for n in names)
+
+
+def test_us_title_takes_one_occupation_from_lists_and_qualifiers():
+    assert us_title("Airline Pilots, Copilots, and Flight Engineers") == "Airline Pilot"
+    assert us_title("Industrial Engineers, Including Health and Safety") == "Industrial Engineer"
+    assert us_title("Farmworkers and Laborers, Crop, Nursery, and Greenhouse") == "Farmworker and Laborer"
+
+
+@pytest.mark.parametrize("profile,message", [
+    ({"job_title": "???"}, "has no words"),
+    ({"job_title": "Dev", "supervises": 2.5}, "whole number"),
+    ({"job_title": "Dev", "degree": {"level": "master", "field": ["Physics", "Math"]}}, "degree.field must be text"),
+    ({"job_title": "Dev", "salary": [1] * 10_000}, "not a list"),
+])
+def test_wrong_types_and_shapes_are_clear_errors(profile, message):
+    with pytest.raises(InputError, match=message):
+        validate_profile(profile)
+
+
+def test_deeply_nested_or_exploding_files_are_short_clear_errors(tmp_path):
+    for name, text in (("deep.json", "[" * 100_000), ("deep.yaml", "a: " + "[" * 30_000)):
+        f = tmp_path / name
+        f.write_text(text, encoding="utf-8")
+        with pytest.raises(InputError, match="nested too deeply"):
+            load_profile(f)
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("job_title: Dev\nendeavor: &a [[lol, lol, lol, lol, lol, lol, lol, lol, lol]]\n"
+                    "salary: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\ndegree: {level: master, field: [*b, *b, *b, *b]}\n",
+                    "utf-8")
+    with pytest.raises(InputError) as e:
+        load_profile(bomb)
+    assert len(str(e.value)) < 200
+
+
+def test_an_advice_never_shares_its_lists_with_the_next_one(fixture_pack_path):
+    p = {"job_title": "Software Engineer", "duties": ["Design, develop and modify software systems"]}
+    a = advise(p, pack=fixture_pack_path)
+    before = advise(p, pack=fixture_pack_path).to_dict()["candidates"][0]["qualifications"]["education_distribution"]
+    a.candidates[0]["qualifications"]["education_distribution"].clear()
+    a.candidates[0]["onet_occupations"].append({"injected": True})
+    b = advise({**p, "salary": 99000}, pack=fixture_pack_path).to_dict()["candidates"][0]
+    assert b["qualifications"]["education_distribution"] == before
+    assert {"injected": True} not in b["onet_occupations"]
+
+
+def test_cli_advise_writes_through_a_symlink_and_reports_a_blocked_part_file(fixture_pack_path, profile_file, tmp_path):
+    real = tmp_path / "real.md"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(real)
+    r = _cli(str(profile_file), "--format", "md", "-o", str(link), pack=fixture_pack_path)
+    assert r.returncode == 0, r.stderr
+    assert link.is_symlink() and "Part 6" in real.read_text(encoding="utf-8")
+    (tmp_path / "out.md.part").mkdir()
+    r = _cli(str(profile_file), "--format", "md", "-o", str(tmp_path / "out.md"), pack=fixture_pack_path)
+    assert r.returncode == 2 and r.stderr.startswith("error: cannot write") and "Traceback" not in r.stderr

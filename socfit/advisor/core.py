@@ -14,6 +14,8 @@ How a recommendation is chosen (docs/advisor.md states every rule and weight):
 
 from __future__ import annotations
 
+import copy
+
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -34,12 +36,13 @@ from socfit.assess.tools import tool_share, tools_in
 from socfit.errors import CodeError
 from socfit.pack.store import Pack
 from socfit.retrieve.index import split_duties
-from socfit.retrieve.normalize import is_ascii_english
+from socfit.retrieve.normalize import is_ascii_english, is_english_text
 
 FIT_TOLERANCE = 0.10
 COVERED = 0.35  # duty-to-task cosine (MiniLM) at or above which a duty counts as covered by a task
 DUTY_FLOOR, DUTY_CEIL = 0.20, 0.60  # cosine range mapped to duty fit 0..1
 POOL = 8  # codes taken from each coder ranking
+MAX_DUTY_STATEMENTS = 40  # split statements matched to O*NET tasks (a profile may list 60 items)
 DUTY_POOL = 6  # codes taken from the duties alone
 CARDS = 10  # candidates assessed in full (best fits)
 # Who manages each kind of work, by SOC major group (SOC 2018 definitions of the 11-xxxx codes).
@@ -136,13 +139,18 @@ class _Advisor:
         self.notes: list[str] = []
         self.flags: list[dict[str, Any]] = []
         duties_in = prof.get("duties") or []
-        self.duties = [d for item in duties_in for d in (split_duties(item) or ([item] if item.strip() else []))][:40]
-        if self.duties and sum(not is_ascii_english(d) for d in self.duties) * 2 > len(self.duties):
-            # O*NET tasks are English and so is the duty encoder: foreign duties would match noise.
-            self.notes.append("The duties are not in English, so they were not matched to O*NET tasks and are not "
-                              "quoted in Part 6: the codes rest on the title. Give the duties in English for task "
-                              "evidence and a drafted description.")
-            self.duties = []
+        duties = [d for item in duties_in for d in (split_duties(item) or ([item] if item.strip() else []))]
+        if len(duties) > MAX_DUTY_STATEMENTS:
+            self.notes.append(f"The duties make {len(duties)} statements; the first {MAX_DUTY_STATEMENTS} were "
+                              "matched to O*NET tasks (put the main duties first).")
+            duties = duties[:MAX_DUTY_STATEMENTS]
+        # O*NET tasks are English and so is the duty encoder: duties in another language would match noise.
+        self.duties = [d for d in duties if is_english_text(d)]
+        if len(self.duties) < len(duties):
+            some = "The duties are" if not self.duties else f"{len(duties) - len(self.duties)} of the duty statements are"
+            self.notes.append(f"{some} not in English, so they were not matched to O*NET tasks and are not quoted in "
+                              "Part 6" + (": the codes rest on the title" if not self.duties else "")
+                              + ". Give the duties in English for task evidence and a drafted description.")
         self.dvecs = coder.minilm.encode(self.duties) if self.duties else None
         self.duty_tools = [tools_in(pack, d) for d in self.duties]
         self.tools = {k: v for found in self.duty_tools for k, v in found.items()}
@@ -156,13 +164,14 @@ class _Advisor:
     def run(self) -> Advice:
         deg = self.prof.get("degree") or {}
         key = (deg.get("field"), deg.get("cip"))
-        memo = self.pack.cached("advise_fields", dict)  # degree fields repeat across profiles
-        if key not in memo:
+        memo = self.pack.cached("advise_fields", dict)  # degree fields repeat across profiles (and threads)
+        hit = memo.get(key)
+        if hit is None:
             if len(memo) > 4096:
                 memo.clear()
             found = match_field(self.pack, deg.get("field"), deg.get("cip"), encoder=self.coder.minilm)
-            memo[key] = (found, self._field_socs(found))
-        cips, self.field_socs = memo[key]
+            hit = memo[key] = found
+        self.cips = cips = hit
         if deg.get("cip") and not any(m.cip_code == deg["cip"] for m in cips):
             self.notes.append(f"degree.cip {deg['cip']} is not a CIP 2020 program; the degree field "
                               f"{'was matched instead' if cips else 'is unknown'}.")
@@ -260,17 +269,6 @@ class _Advisor:
             c.onet = c.card.onet_code
         return [c for c in keep if c.card is not None]
 
-    def _field_socs(self, cips) -> dict[str, str]:
-        """SOC codes the degree's CIP programs lead to ('linked'), or programs of the same series do ('related')."""
-        out: dict[str, str] = {}
-        for m in cips:
-            for r in self.pack.rows("SELECT DISTINCT soc_code FROM cip_soc WHERE substr(cip_code,1,5)=?",
-                                    (m.cip_code[:5],)):
-                out.setdefault(r[0], "related")
-            for r in self.pack.rows("SELECT soc_code FROM cip_soc WHERE cip_code=?", (m.cip_code,)):
-                out[r[0]] = "linked"
-        return out
-
     def _managers_of(self, socs: list[str]) -> list[str]:
         """The management code over each candidate's kind of work (SOC major group -> managers of it, from the
         SOC 2018 definitions): people who lead engineers may be Architectural and Engineering Managers."""
@@ -281,7 +279,7 @@ class _Advisor:
         duties match best: it names the specific occupation behind an 'All Other' code."""
         if "All Other" not in self.coder.ix.soc_titles.get(c.soc, "") and c.onet.endswith(".00"):
             return None  # a specific code: its main O*NET occupation defines it
-        by = _onet_groups(self.coder.ix, c.soc)
+        by = self.coder.ix.onet_groups(c.soc)
         if len(by) < 2:
             return None
         score = {o: float(sims[ks].max(axis=0).mean()) for o, ks in by.items()}
@@ -295,7 +293,7 @@ class _Advisor:
 
     def _fit(self, c: _Cand, title_fit: float, sims: np.ndarray | None) -> None:
         """fit = title share + duty share; a vague title says little, so the duties weigh more."""
-        bonus = FIELD_BONUS.get(self.field_socs.get(c.soc, ""), 0.0)
+        bonus = FIELD_BONUS.get(field_fit(self.pack, c.soc, self.cips)["verdict"], 0.0)  # the verdict shown
         share, c.tools = tool_share(self.tools, c.soc)
         bonus += TOOL_BONUS * share
         if self.manages and (c.soc.startswith("11-") or "Supervisors" in self.coder.ix.soc_titles.get(c.soc, "")):
@@ -311,7 +309,7 @@ class _Advisor:
             return
         # Per O*NET occupation, then the best one: a code with many O*NET occupations (17-2141 has three)
         # would otherwise win on sheer number of tasks.
-        groups = _onet_groups(self.coder.ix, c.soc)
+        groups = self.coder.ix.onet_groups(c.soc)
         best_idx = max(groups.values(), key=lambda ks: float(sims[ks].max(axis=0).mean()))
         block, rows = sims[best_idx], best_idx.tolist()
         best, arg = block.max(axis=0), block.argmax(axis=0)
@@ -334,8 +332,12 @@ class _Advisor:
         dfit = field_fit(self.pack, c.soc, cips)
         st = stem(self.pack, cips)
         wage = wage_position(cd.wages, self.prof.get("salary"))
+        # The card is cached per pack: the advice gets its own copies of its lists, so changing one advice
+        # never changes the next.
+        edu, onet_occs, oflc_edu, oflc_a = copy.deepcopy(
+            (cd.education_distribution, cd.onet_occupations, cd.oflc.get("education"), cd.oflc.get("appendix_a")))
         supported = (c.fit >= best_fit and c.coverage != 0.0 or  # the best fit is supported unless no duty matches
-                     c.fit >= best_fit - FIT_TOLERANCE and (c.coverage is None or c.coverage >= self.need_coverage)) \
+                     c.fit >= best_fit - FIT_TOLERANCE and (c.coverage is None or 0 < c.coverage >= self.need_coverage)) \
             and not (c.soc.startswith(LICENSED) and c.title_score == 0.0)
         out = {
             "rank": 0, "soc_code": c.soc, "soc_title": cd.title, "onet_code": c.onet, "onet_title": cd.onet_title,
@@ -350,10 +352,9 @@ class _Advisor:
                 "job_zone": cd.job_zone, "job_zone_name": cd.job_zone_name, "entry_education": cd.entry_education,
                 "entry_experience": cd.entry_experience, "advanced_degree_share": cd.advanced_degree_share,
                 "bachelor_or_more_share": cd.bachelor_or_more_share,
-                "education_distribution": cd.education_distribution,
-                "oflc_education": cd.oflc.get("education"), "oflc_appendix_a": cd.oflc.get("appendix_a")},
+                "education_distribution": edu, "oflc_education": oflc_edu, "oflc_appendix_a": oflc_a},
             "profession": prof_v, "advanced_degree": adv, "degree_field": dfit, "stem": st,
-            "cet_areas": cet, "wage": wage, "onet_occupations": cd.onet_occupations,
+            "cet_areas": cet, "wage": wage, "onet_occupations": onet_occs,
         }
         out["flags"] = F.candidate_flags(self.prof, out, cd)
         out["advantage"] = _advantage(out)
@@ -407,16 +408,9 @@ class _Advisor:
                               {"soc_code": runner.soc, "soc_title": runner.out["soc_title"]} if runner else None)
 
     def _separating_task(self, a: _Cand, b: _Cand) -> str | None:
-        """A task of ``a`` that sounds like the person's duties but not like any task of ``b``: answering
-        whether it is part of the job separates the two codes. Without duties, the coder's distinct task."""
-        ix = self.coder.ix
-        mine, theirs = self.coder._onet_rows(a.onet), self.coder._onet_rows(b.onet)
-        if not mine or self.dvecs is None or not theirs:
-            return self.coder._distinct_task(a.onet, b.onet)
-        E = ix.task_emb["minilm"]
-        near_duties = (E[mine] @ np.asarray(self.dvecs).T).max(axis=1)
-        near_other = (E[mine] @ E[theirs].T).max(axis=1)
-        return ix.tasks[mine[int(np.argmax(near_duties - near_other))]][2]
+        """A typical task of ``a`` that sounds like the person's duties but not like any task of ``b``:
+        answering whether it is part of the job separates the two codes."""
+        return self.coder.distinct_task(a.onet, b.onet, self.dvecs)
 
     def _questions(self, rec: _Cand, runner: _Cand | None, shown: list[_Cand]) -> list[dict[str, Any]]:
         qs: list[dict[str, Any]] = []
@@ -438,17 +432,6 @@ class _Advisor:
                        "options": [{"label": lv, "patch": {"degree": {"level": lv}}}
                                    for lv in ("bachelor", "master", "doctorate", "professional")]})
         return qs[:3]
-
-
-def _onet_groups(ix, soc: str) -> dict[str, np.ndarray]:
-    """Task rows of one SOC code grouped by O*NET occupation (fixed for an index: kept on it)."""
-    groups = ix.__dict__.setdefault("_onet_groups", {})
-    if soc not in groups:
-        by: dict[str, list[int]] = {}
-        for k in ix.task_rows(soc):
-            by.setdefault(ix.tasks[k][0], []).append(k)
-        groups[soc] = {o: np.asarray(ks) for o, ks in by.items()}
-    return groups[soc]
 
 
 def _card(pack: Pack, code: str) -> OccupationCard:

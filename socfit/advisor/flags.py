@@ -41,13 +41,11 @@ def _flag(code: str, severity: str, message: str, action: str) -> dict[str, Any]
     return {"code": code, "severity": severity, "message": message, "action": action}
 
 
-_QUALIFIERS = ("Postsecondary", "All Other", "Except", "General")
-
-
 def us_title(onet_title: str) -> str:
     """An O*NET/SOC occupation title as one person's U.S. job title:
     'Computer Systems Engineers/Architects' -> 'Computer Systems Engineer/Architect',
-    'Chemistry Teachers, Postsecondary' -> 'Chemistry Teacher',
+    'Chemistry Teachers, Postsecondary' -> 'Chemistry Teacher', 'Airline Pilots, Copilots, and Flight Engineers' ->
+    'Airline Pilot',
     'First-Line Supervisors of Retail Sales Workers' -> 'First-Line Supervisor of Retail Sales Workers'."""
     def sing(word: str) -> str:
         if not word.isalpha():
@@ -59,12 +57,20 @@ def us_title(onet_title: str) -> str:
         head, sep, tail = part.strip().partition(" of ")
         words = head.split(" ")
         words[-1] = sing(words[-1])
+        for i in range(len(words) - 1):  # "Mechanics and Installers" -> "Mechanic and Installer"
+            if words[i + 1] in ("and", "or"):
+                words[i] = sing(words[i])
         return " ".join(words) + (sep + tail if sep else "")
 
     parts = [p.strip() for p in onet_title.split(",")]
-    if len(parts) > 1 and parts[-1].startswith(_QUALIFIERS):
-        parts = parts[:-1]
-    title = ", ".join(parts)
+    first_plural = parts[0].split(" ")[-1].lower() != singular(parts[0].split(" ")[-1].lower())
+    if len(parts) > 2 and parts[-1].startswith(("and ", "or ")) and not first_plural:
+        # a series sharing its last noun: "Transportation, Storage, and Distribution Managers"
+        title = ", ".join(parts)
+    else:
+        # what follows the first comma qualifies the occupation ("Teachers, Postsecondary", "Engineers,
+        # Including Health and Safety") or lists more of it ("Airline Pilots, Copilots, and Flight Engineers")
+        title = parts[0]
     return "/".join(one(p) for p in title.split("/"))
 
 

@@ -54,10 +54,14 @@ def parse_profile_text(text: str, name: str = "profile") -> Any:
             return json.loads(text)
         except json.JSONDecodeError as e:
             raise InputError(f"{name}: malformed JSON at line {e.lineno}, column {e.colno}: {e.msg}") from None
+        except RecursionError:
+            raise InputError(f"{name}: malformed JSON: nested too deeply for a profile") from None
     import yaml
 
     try:
         return yaml.safe_load(text)
+    except RecursionError:
+        raise InputError(f"{name}: malformed YAML: nested too deeply for a profile") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -81,6 +85,8 @@ def validate_profile(data: Any, source: str = "profile") -> dict[str, Any]:
         raise InputError(f"{source}: job_title must be text, not {type(title).__name__}")
     if not isinstance(title, str) or not title.strip():
         raise InputError(f"{source}: job_title is required (e.g. 'Data Scientist')")
+    if not any(ch.isalpha() for ch in title):
+        raise InputError(f"{source}: job_title {_show(title)} has no words; give the job title (e.g. 'Data Scientist')")
     for key, limit in TEXT_LIMITS.items():
         v = data.get(key)
         if v is None or (isinstance(v, str) and not v.strip()):
@@ -106,12 +112,14 @@ def validate_profile(data: Any, source: str = "profile") -> dict[str, Any]:
             try:
                 v = float(v.replace(",", "").replace("$", "").strip())
             except ValueError:
-                raise InputError(f"{source}: {key} must be a number, not {data[key]!r}") from None
+                raise InputError(f"{source}: {key} must be a number, not {_show(data[key])}") from None
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise InputError(f"{source}: {key} must be a number, not {data[key]!r}")
+            raise InputError(f"{source}: {key} must be a number, not {_show(data[key])}")
         if not lo <= v <= hi:
             raise InputError(f"{source}: {key} must be between {lo:,} and {hi:,} (got {v:,})")
-        out[key] = int(v) if key == "supervises" or float(v).is_integer() else float(v)
+        if key == "supervises" and not float(v).is_integer():
+            raise InputError(f"{source}: supervises counts people: a whole number, not {v}")
+        out[key] = int(v) if float(v).is_integer() else float(v)
     return out
 
 
@@ -143,10 +151,13 @@ def _degree(v: Any, source: str) -> dict[str, Any]:
         raise InputError(f"{source}: unknown degree field(s) {', '.join(extra)}; allowed: level, field, cip")
     if not v.get("level"):
         raise InputError(f"{source}: degree.level is missing; give one of {', '.join(DEGREE_LEVELS)}")
+    for k in ("level", "field", "cip"):
+        if v.get(k) is not None and not isinstance(v[k], (str, int, float)) or isinstance(v.get(k), bool):
+            raise InputError(f"{source}: degree.{k} must be text, not {type(v[k]).__name__}")
     level = str(v.get("level")).strip().lower()
     level = DEGREE_ALIASES.get(level, level)
     if level not in DEGREE_LEVELS:
-        raise InputError(f"{source}: degree.level {v.get('level')!r} is not one of {', '.join(DEGREE_LEVELS)}")
+        raise InputError(f"{source}: degree.level {_show(v.get('level'))} is not one of {', '.join(DEGREE_LEVELS)}")
     out: dict[str, Any] = {"level": level}
     field = v.get("field")
     if field is not None and str(field).strip():
@@ -161,14 +172,26 @@ def _degree(v: Any, source: str) -> dict[str, Any]:
 
 
 def _cip(text: str, source: str) -> str:
-    """CIP 2020 codes are 'NN.NNNN'; accept '11.0701', '110701' and a series such as '11.07' (-> 11.0700)."""
+    """CIP 2020 codes: a family '11', a series '11.07' or a program '11.0701' (also '110701'); a spreadsheet's
+    '11.7' or '11.070' is padded to the next level."""
     digits = text.replace(".", "")
-    if not digits.isdigit() or not 2 <= len(digits) <= 6:
-        raise InputError(f"{source}: degree.cip {text!r} is not a CIP code (expected a form like 11.0701)")
+    if not digits.isdigit() or not 2 <= len(digits) <= 6 or text.count(".") > 1:
+        raise InputError(f"{source}: degree.cip {_show(text)} is not a CIP code (expected a form like 11.0701)")
     if "." in text:
         head, tail = text.split(".", 1)
-        return f"{head.zfill(2)}.{tail.ljust(4, '0')}"
-    return f"{digits[:2]}.{digits[2:].ljust(4, '0')}"
+        head, tail = head.zfill(2), tail.ljust(2 if len(tail) <= 2 else 4, "0")
+    else:
+        head, tail = digits[:2], digits[2:]
+        tail = tail.ljust(2 if len(tail) <= 2 else 4, "0") if tail else ""
+    return f"{head}.{tail}" if tail else head
+
+
+def _show(v: Any, limit: int = 60) -> str:
+    """A value for an error message: its repr, cut short (a YAML alias bomb must not print megabytes)."""
+    if not isinstance(v, (str, int, float, bool, type(None))):
+        return f"a {type(v).__name__}"
+    r = repr(v)
+    return r if len(r) <= limit else r[:limit] + "...'"
 
 
 def apply_patch(profile: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:

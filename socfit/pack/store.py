@@ -35,6 +35,7 @@ class Pack:
         self.info = info
         self.pack_id = info["pack_id"]
         self._lock = threading.Lock()
+        self._cache_lock = threading.RLock()
         self._cache: dict[str, Any] = {}
 
     # -- queries
@@ -52,9 +53,13 @@ class Pack:
 
     def cached(self, key: str, make: Callable[[], Any]) -> Any:
         """Memoise a derived structure for the life of this Pack (packs are immutable once built)."""
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
+        got = self._cache.get(key)
+        if got is None:
+            with self._cache_lock:  # one thread builds it; the others wait and reuse it
+                got = self._cache.get(key)
+                if got is None:
+                    got = self._cache[key] = make()
+        return got
 
     def has_table(self, name: str) -> bool:
         return self.value("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)) is not None

@@ -57,6 +57,17 @@ class TitleIndex:
             self._task_pos = {s: range(int(a), int(b)) for s, a, b in zip(self.task_socs, self.task_starts, ends)}
         return self._task_pos.get(soc, range(0))
 
+    def onet_groups(self, soc: str) -> dict[str, np.ndarray]:
+        """Task rows of one SOC code grouped by O*NET occupation (15-1299 -> 15-1299.01 ... .09)."""
+        groups = self.__dict__.setdefault("_onet_groups", {})
+        got = groups.get(soc)
+        if got is None:
+            by: dict[str, list[int]] = {}
+            for k in self.task_rows(soc):
+                by.setdefault(self.tasks[k][0], []).append(k)
+            got = groups[soc] = {o: np.asarray(ks, dtype=np.int64) for o, ks in by.items()}
+        return got
+
     def spell(self, norm: str) -> str:
         """Correct misspelt words of a normalised English title against the dictionary's vocabulary
         ("room attendent" -> "room attendant", "houskeeper" -> "housekeeper"): a word unknown to the dictionary

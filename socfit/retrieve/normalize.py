@@ -224,3 +224,26 @@ FOREIGN_HINTS = {
     "engenheiro", "gerente", "desenvolvedor", "ingenieur", "entwickler", "leiter", "mitarbeiter", "ingegnere",
     "sviluppatore", "responsabile",
 }
+
+
+_ENGLISH_WORDS = {"the", "and", "to", "of", "for", "with", "on", "by", "from", "using", "into", "as", "at", "or",
+                  "is", "are", "that", "this", "their", "new", "all", "in", "an"}
+_FOREIGN_WORDS = {"de", "del", "la", "el", "los", "las", "y", "para", "con", "en", "por", "du", "des", "les", "le",
+                  "et", "pour", "avec", "dans", "sur", "und", "der", "die", "das", "für", "mit", "von", "zu", "em",
+                  "da", "do", "os", "com", "di", "il", "per"}
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
+
+
+def is_english_text(text: str) -> bool:
+    """Is a sentence (a duty) English? Mostly non-Latin letters, or more Spanish/French/German/Portuguese/
+    Italian function words than English ones (at least two), say no. Unlike the title check, a stray accent
+    or foreign word ("naïve Bayes", "5 µm", "Smith et al.", "De-identify records", "DES keys") keeps it English."""
+    words = _WORD.findall(text.lower())
+    if not words:
+        return True
+    letters = [ch for w in words for ch in w]
+    if sum(not ("a" <= ch <= "z") for ch in letters) > 0.3 * len(letters):
+        return False  # Korean, Chinese, Cyrillic...; accents alone rarely reach this share
+    foreign = sum(w in _FOREIGN_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return not (foreign >= 2 and foreign > english)

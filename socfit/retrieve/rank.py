@@ -48,12 +48,17 @@ class Query:
     sims: np.ndarray | None = None  # precomputed title similarities (batch mode: one matrix product per batch)
 
 
+def _data(name: str) -> dict:
+    """A learned-parameter file shipped in socfit/data ({} when it is not there yet)."""
+    try:
+        return json.loads(resources.files("socfit").joinpath(f"data/{name}").read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+
+
 def load_weights() -> dict[str, np.ndarray]:
     """{'en', 'multilingual', 'duties', 'duties_vague'} -> weights; equal weights before the first training run."""
-    try:
-        d = json.loads(resources.files("socfit").joinpath("data/ranker.json").read_text("utf-8"))
-    except FileNotFoundError:
-        d = {}
+    d = _data("ranker.json")
     ones = {f: 1.0 for f in FEATURES}
     en = d.get("weights", ones)
     ml = d.get("weights_multilingual", en)
@@ -65,13 +70,11 @@ def load_weights() -> dict[str, np.ndarray]:
 
 
 def filing_prior_params() -> dict:
-    """The filing prior's counts, weight and smoothing (socfit/data/filing_prior.json); {} before training."""
-    try:
-        d = json.loads(resources.files("socfit").joinpath("data/filing_prior.json").read_text("utf-8"))
-        d["temperature"] = float(json.loads(resources.files("socfit").joinpath("data/ranker.json").read_text("utf-8"))
-                                 .get("temperature", 1.0))
-    except FileNotFoundError:
-        return {}
+    """The filing prior's counts, weight and smoothing (socfit/data/filing_prior.json) with the ranker's
+    temperature; {} before training."""
+    d = _data("filing_prior.json")
+    if d:
+        d["temperature"] = float(_data("ranker.json").get("temperature", 1.0))
     return d
 
 
@@ -98,6 +101,8 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
 def _top_cos(sims: np.ndarray, k: int, margin: float = 0.3) -> np.ndarray:
     """``_top`` for cosines over the whole dictionary, exact but cheaper: the k best are nearly always within
     ``margin`` of the best, so the partition runs over that short list (a full one is the fallback)."""
+    if not len(sims):
+        return np.zeros(0, np.int64)
     near = np.flatnonzero(sims >= sims.max() - margin)
     if len(near) < k:
         return _top(sims, k)
