@@ -50,7 +50,13 @@ def _rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict[str, str]
     if "title" not in [c.strip().lower() for c in cols]:
         f.close()
         raise InputError(f"{path}: no 'title' column; columns found: {cols}")
-    key = {c.strip().lower(): c for c in cols}
+    key: dict[str, str] = {}
+    for c in cols:
+        k = (c or "").strip().lower()
+        if k in ("title", "description", "education") and k in key:
+            f.close()
+            raise InputError(f"{path}: two columns read as '{k}' ({key[k]!r} and {c!r}); keep one")
+        key.setdefault(k, c)
 
     def gen():
         with f:
@@ -78,10 +84,12 @@ def code_file(coder: Coder, inp: Path, out: Path | None, fmt: str = "jsonl", top
     enc = detect_encoding(inp)
     cols, rows = _rows(inp, enc)
     sink = open(out, "w", newline="", encoding="utf-8") if out else sys.stdout
-    writer = None
+    writer, renamed = None, {}
     if fmt == "csv":
         extra = [f"{k}_{i}" for i in range(1, top + 1) for k in ("soc", "title", "score")] + ["confident", "error"]
-        writer = csv.DictWriter(sink, fieldnames=list(cols) + extra, extrasaction="ignore")
+        # An input column with an output column's name (a file coded before) is kept as "<name> (input)".
+        renamed = {c: f"{c} (input)" for c in cols if c in extra}
+        writer = csv.DictWriter(sink, fieldnames=[renamed.get(c, c) for c in cols] + extra, extrasaction="ignore")
         writer.writeheader()
     n = errors = 0
     try:
@@ -89,13 +97,13 @@ def code_file(coder: Coder, inp: Path, out: Path | None, fmt: str = "jsonl", top
         for r in rows:
             chunk.append(r)
             if len(chunk) >= CHUNK:
-                e = _flush(coder, chunk, n, sink, writer, top)
+                e = _flush(coder, chunk, n, sink, writer, top, renamed)
                 n, errors = n + len(chunk), errors + e
                 chunk = []
                 if progress:
                     progress(n)
         if chunk:
-            errors += _flush(coder, chunk, n, sink, writer, top)
+            errors += _flush(coder, chunk, n, sink, writer, top, renamed)
             n += len(chunk)
             if progress:
                 progress(n)
@@ -105,7 +113,7 @@ def code_file(coder: Coder, inp: Path, out: Path | None, fmt: str = "jsonl", top
     return {"rows": n, "errors": errors, "encoding": enc}
 
 
-def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int) -> int:
+def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int, renamed: dict[str, str]) -> int:
     ok = [i for i, r in enumerate(chunk) if r["title"].strip()]
     results = {}
     if ok:
@@ -140,7 +148,7 @@ def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int) 
                 obj["error"] = err
             sink.write(json.dumps(obj, ensure_ascii=False) + "\n")
         else:
-            out = dict(r["_raw"])
+            out = {renamed.get(k, k): v for k, v in r["_raw"].items()}
             if res is not None:
                 for k, c in enumerate(res.candidates, 1):
                     out.update({f"soc_{k}": c.soc_code, f"title_{k}": c.soc_title, f"score_{k}": c.score})

@@ -292,3 +292,22 @@ def test_top_cos_equals_a_full_sort():
         assert _top(sims, 30).tolist() == np.argsort(-sims)[:30].tolist()
     flat = np.zeros(100, np.float32)
     assert len(_top_cos(flat, 30)) == 30
+
+
+def test_batch_csv_keeps_an_input_column_named_like_an_output_column(coder, tmp_path):
+    import csv
+
+    inp = tmp_path / "in.csv"
+    inp.write_text("title,soc_1,error\nSoftware Engineer,keepme,old note\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code_file(coder, inp, out, "csv", top=2)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0]["soc_1 (input)"] == "keepme" and rows[0]["error (input)"] == "old note"
+    assert rows[0]["soc_1"] == "15-1252" and rows[0]["error"] == ""
+
+
+def test_batch_refuses_two_title_columns(coder, tmp_path):
+    inp = tmp_path / "in.csv"
+    inp.write_text("title,Title\nSoftware Engineer,Registered Nurse\n", encoding="utf-8")
+    with pytest.raises(InputError, match="two columns read as 'title'"):
+        code_file(coder, inp, tmp_path / "out.csv", "csv")
