@@ -125,19 +125,26 @@ def main() -> None:
     env = dict(os.environ, SOCFIT_WEB_WORKERS=str(a.workers), SOCFIT_CASES_DB=str(Path(home) / "cases.sqlite"))
     env.pop("SOCFIT_TOKEN", None)
     cmd = [sys.executable, "-m", "socfit", "serve", "--port", str(port)] + (["--pack", a.pack] if a.pack else [])
-    srv = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # The server's log goes to a file: a pipe nobody reads during the run would block the server once full (64 KB).
+    log = Path(home) / "server.log"
+    with log.open("wb") as err:
+        srv = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+
+    def log_tail() -> str:
+        return f"(server log {log})\n" + log.read_text(encoding="utf-8", errors="replace")[-2000:]
+
     try:
         t = time.perf_counter()
         while True:
             if srv.poll() is not None:
-                sys.exit(f"server exited: {srv.stderr.read()[-2000:]}")
+                sys.exit(f"server exited: {log_tail()}")
             try:
                 if httpx.get(base + "/api/health", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if time.perf_counter() - t > 600:
-                sys.exit("server did not start within 10 minutes")
+                sys.exit(f"server did not start within 10 minutes: {log_tail()}")
             time.sleep(0.5)
         startup = time.perf_counter() - t
         # One pass over the examples first so model loading is not measured.
@@ -175,6 +182,8 @@ def main() -> None:
         print(f"  {p}: {s['requests']:,} requests, p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms")
     for e in errors[:5]:
         print("  error:", e)
+    if errors:
+        print(log_tail())
 
 
 if __name__ == "__main__":

@@ -227,6 +227,67 @@ def test_case_saved_from_the_result_page_reopens_with_its_decision(real_client):
     assert reopened.status_code == 200 and "Record the chosen code in case" in reopened.text
 
 
+@pytest.mark.parametrize("profile", [
+    {"job_title": "X", "degree": "master"}, {"job_title": "X", "degree": {"level": "phd"}},
+    {"job_title": "X", "salary": "185,000"}, {"job_title": "X", "soc_code": 151252},
+    {"job_title": 5}, [1], {"job_title": "X", "dutes": ["y"]}, {"job_title": "X", "supervises": 2.5},
+])
+def test_api_accepts_and_refuses_profiles_like_the_cli(client, profile):
+    from socfit.advisor.profile import validate_profile
+
+    try:
+        expected, message = validate_profile(profile), None
+    except InputError as e:
+        expected, message = None, str(e)
+    posts = [("/api/cases", {"profile": profile})]
+    if isinstance(profile, dict):  # a case file says "'profile' must be an object" first
+        posts.append(("/api/cases/import", {"format": "socfit-case", "version": 1, "profile": profile}))
+    for path, body in posts:
+        r = client.post(path, json=body)
+        if message is None:
+            assert r.status_code == 201 and r.json()["profile"] == expected, (path, r.text)
+        else:
+            assert r.status_code == 422 and r.json()["detail"].endswith(message.split(": ", 1)[1]), (path, r.text)
+
+
+def test_advise_with_a_superscript_case_id_advises_without_a_case(real_client):
+    tok = csrf(real_client)
+    r = real_client.post("/advise", data={"csrf_token": tok, "case_id": "²", "job_title": "Registered Nurse"})
+    assert r.status_code == 200 and 'id="rec-h"' in r.text
+
+
+def test_advising_with_a_deleted_case_keeps_the_typed_profile(real_client):
+    tok = csrf(real_client)
+    cid = real_client.post("/api/cases", json={"profile": {"job_title": "Nurse"}}).json()["id"]
+    assert real_client.delete(f"/api/cases/{cid}").status_code == 204
+    r = real_client.post("/advise", data={"csrf_token": tok, "case_id": str(cid), "job_title": "Registered Nurse",
+                                          "duties": "Administer medications to patients"})
+    assert r.status_code == 200 and f"Case {cid} no longer exists" in r.text
+    assert "Registered Nurse" in r.text and "Administer medications to patients" in r.text
+
+
+@pytest.mark.parametrize("profile, shown", [
+    ({"job_title": "", "degree": "master"}, '<option value="master" selected>'),
+    ({"job_title": "", "duties": [1, {"a": 1}]}, "1\n{&#34;a&#34;: 1}</textarea>"),
+    ({"job_title": ["Chemist"], "salary": "lots"}, "[&#34;Chemist&#34;]"),
+])
+def test_refused_profile_json_comes_back_in_the_form_as_typed(client, profile, shown):
+    tok = csrf(client)
+    r = client.post("/advise", data={"csrf_token": tok, "profile_json": json.dumps(profile)})
+    assert r.status_code == 422 and 'id="form-error"' in r.text and shown in r.text
+
+
+def test_failed_case_save_keeps_the_result_and_what_was_typed(real_client):
+    tok = csrf(real_client)
+    profile = {"job_title": "Registered Nurse", "duties": ["Administer medications to patients"]}
+    r = real_client.post("/cases", data={"csrf_token": tok, "profile_json": json.dumps(profile), "name": "Ms. B",
+                                         "soc_code": "29-1149", "note": "my careful reasons"}, follow_redirects=False)
+    assert r.status_code == 422 and 'id="save-error"' in r.text and "29-1149" in r.text and "nearest" in r.text
+    assert 'id="rec-h"' in r.text  # the result is still there
+    assert 'value="Ms. B"' in r.text and "my careful reasons</textarea>" in r.text
+    assert '<option value="29-1149" selected>' in r.text
+
+
 # ---------------------------------------------------------------------- cases API
 def test_case_lifecycle_create_decide_export_import(client):
     r = client.post("/api/cases", json={"name": "Nurse A", "profile": {"job_title": "Registered Nurse"},
@@ -296,6 +357,95 @@ def test_a_write_interrupted_midway_leaves_nothing_behind(tmp_path):
             con.execute("INSERT INTO cases(name, profile, created_at, updated_at) VALUES ('x', '{}', 'now', 'now')")
             raise RuntimeError("crash between the two inserts")
     assert store.list_all() == []
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({"decisions": [{"soc_code": "29-1141", "recommended": "not a code"}]}, "case file decision 1: recommended:"),
+    ({"created_at": "2024-01-02", "updated_at": "2020-01-01"}, "updated_at 2020-01-01T00:00:00+00:00 is earlier"),
+    ({"decisions": [{"soc_code": "29-1141"}, {"soc_code": "29-1141", "note": 5}]}, "decision 2: note must be text"),
+    ({"decisions": [{"soc_code": "29-1141", "decided_at": "soon"}]}, "case file decision 1: decided_at 'soon'"),
+])
+def test_import_checks_recommended_codes_date_order_and_notes(client, extra, message):
+    before = len(client.get("/api/cases").json())
+    r = client.post("/api/cases/import", json={"format": "socfit-case", "version": 1, "profile": {"job_title": "X"},
+                                               **extra})
+    assert r.status_code == 422 and message in r.json()["detail"], r.text
+    assert len(client.get("/api/cases").json()) == before
+
+
+def test_recorded_recommendation_is_a_checked_code_so_exports_import(client):
+    cid = client.post("/api/cases", json={"profile": {"job_title": "Nurse"}}).json()["id"]
+    r = client.post(f"/api/cases/{cid}/decisions", json={"soc_code": "29-1141", "recommended": "nope"})
+    assert r.status_code == 422 and r.json()["detail"].startswith("recommended:")
+    d = client.post(f"/api/cases/{cid}/decisions", json={"soc_code": "29-1141", "recommended": "29-1141.00"}).json()
+    assert d["recommended"] == "29-1141"
+    assert client.post("/api/cases/import", json=client.get(f"/api/cases/{cid}/export").json()).status_code == 201
+
+
+def test_import_does_not_blame_the_file_for_a_pack_failure(tmp_path):
+    from socfit.errors import PackError
+
+    def no_pack(code):
+        raise PackError("the knowledge pack is missing")
+
+    store = CaseStore(tmp_path / "cases.sqlite", check_code=no_pack)
+    with pytest.raises(PackError):
+        store.import_({"format": "socfit-case", "version": 1, "profile": {"job_title": "X"},
+                       "decisions": [{"soc_code": "29-1141"}]})
+
+
+def test_case_read_during_writes_always_matches_its_last_decision(tmp_path):
+    import threading
+
+    store = CaseStore(tmp_path / "cases.sqlite")
+    cid = store.create("race", {"job_title": "J0"}, "A")
+    done = threading.Event()
+
+    def writer():
+        try:
+            for i in range(1, 300):
+                store.decide(cid, "A", str(i), {"job_title": f"J{i}"})
+        finally:
+            done.set()
+
+    t = threading.Thread(target=writer)
+    t.start()
+    reads, bad = 0, []
+    while not done.is_set():
+        c = store.get(cid)
+        reads += 1
+        if c.profile != c.current.profile:
+            bad.append((c.profile, c.current.profile))
+    t.join()
+    assert reads > 10 and not bad, f"{len(bad)} of {reads} reads disagreed"
+
+
+def test_unknown_case_is_404_on_every_route(client):
+    tok = csrf(client)
+    for method, path in (("GET", "/api/cases/999999"), ("DELETE", "/api/cases/999999"), ("GET", "/api/cases/999999/export"),
+                         ("GET", "/cases/999999"), ("GET", "/cases/999999/advise")):
+        r = client.request(method, path)
+        assert r.status_code == 404 and "no case 999999" in r.text, path
+    r = client.post("/api/cases/999999/decisions", json={"soc_code": "29-1141"})
+    assert r.status_code == 404 and r.json()["detail"] == "no case 999999"
+    for path in ("/cases/999999/decisions", "/cases/999999/delete"):
+        r = client.post(path, data={"csrf_token": tok, "soc_code": "29-1141"})
+        assert r.status_code == 404 and "no case 999999" in r.text, path
+
+
+def test_case_list_pages_through_more_than_200_cases(fixture_pack_path, tmp_path):
+    app = create_app(fixture_pack_path, cases_db=tmp_path / "cases.sqlite")
+    with app.state.cases._tx() as con:
+        con.executemany("INSERT INTO cases(name, profile, created_at, updated_at) VALUES (?, '{}', ?, ?)",
+                        [(f"case {i}", f"2024-01-01T00:{i // 60:02d}:{i % 60:02d}+00:00",
+                          f"2024-01-01T00:{i // 60:02d}:{i % 60:02d}+00:00") for i in range(205)])
+    with TestClient(app, base_url=BASE) as c:
+        first, rest = c.get("/api/cases").json(), c.get("/api/cases", params={"offset": 200}).json()
+        assert len(first) == 200 and len(rest) == 5 and first[0]["name"] == "case 204" and rest[-1]["name"] == "case 0"
+        page = c.get("/cases").text
+        assert 'href="/cases?offset=200">Older</a>' in page and ">case 5</a>" in page and ">case 4</a>" not in page
+        older = c.get("/cases?offset=200").text
+        assert ">case 4</a>" in older and 'href="/cases?offset=0">Newer</a>' in older and "Older</a>" not in older
 
 
 # ---------------------------------------------------------------------- security
@@ -403,6 +553,66 @@ def test_serve_command_refuses_a_network_address_in_one_line(tmp_path):
     assert "Traceback" not in r.stderr
 
 
+@pytest.mark.parametrize("headers, message", [({"host": "["}, "malformed Host header"),
+                                             ({"origin": "http://["}, "malformed Origin header")])
+def test_malformed_host_or_origin_is_400_not_500(client, headers, message):
+    r = client.post("/api/code", json={"title": "Nurse"}, headers=headers)
+    assert r.status_code == 400 and message in r.json()["detail"]
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+
+
+def test_security_headers_on_500_and_guard_refusals(app, monkeypatch):
+    def boom(*a, **k):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(app.state.engine, "health", boom)
+    monkeypatch.setattr(app.state.engine, "search", boom)
+    with TestClient(app, base_url=BASE, raise_server_exceptions=False) as c:
+        responses = [c.get("/api/health"), c.get("/search", params={"q": "x"}),
+                     c.get("/api/health", headers={"host": "evil.example"}),
+                     c.post("/api/code", json={"title": "x"}, headers={"origin": "https://evil.example"}),
+                     c.post("/api/code", content=b"x" * (JSON_LIMIT + 1), headers={"content-type": "application/json"})]
+    assert [r.status_code for r in responses] == [500, 500, 400, 403, 413]
+    for r in responses:
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"] and r.headers["x-frame-options"] == "DENY"
+
+
+@pytest.mark.parametrize("content, ctype", [
+    (b'{"title": "Nur\xffse"}', "application/json"),
+    ('{"title": "Caf\u00e9"}'.encode("latin-1"), "application/json; charset=latin-1"),
+])
+def test_json_body_that_is_not_utf8_is_422_saying_so(client, content, ctype):
+    r = client.post("/api/code", content=content, headers={"content-type": ctype})
+    assert r.status_code == 422 and "must be UTF-8 JSON" in r.json()["detail"]
+
+
+def test_form_field_over_1_mb_is_422_saying_what_to_fix(client):
+    tok = csrf(client)
+    r = client.post("/api/batch", data={"format": "x" * (JSON_LIMIT + 1)}, files={"file": ("a.csv", b"title\nNurse\n")})
+    assert r.status_code == 422 and "larger than 1 MB" in r.json()["detail"]
+    r = client.post("/batch", data={"csrf_token": tok, "format": "x" * (JSON_LIMIT + 1)},
+                    files={"file": ("a.csv", b"title\nNurse\n")})
+    assert r.status_code == 422 and "larger than 1 MB" in r.text
+
+
+def test_size_limit_follows_the_path_not_the_content_type(client):
+    field = b"x" * (2 * JSON_LIMIT)  # under the 20 MB of uploads: only the path may grant that
+    body = b'--b\r\nContent-Disposition: form-data; name="job_title"\r\n\r\n' + field + b"\r\n--b--\r\n"
+    for path in ("/advise", "/api/code", "/cases/import", "/api/cases/import"):
+        r = client.post(path, content=body, headers={"content-type": "multipart/form-data; boundary=b"})
+        assert r.status_code == 413 and "1 MB" in r.text, path
+
+
+def test_login_never_redirects_to_a_backslash_host(fixture_pack_path, tmp_path):
+    token = "s3cret-token-for-tests-0123456789"
+    app = create_app(fixture_pack_path, token=token, cases_db=tmp_path / "c.sqlite")
+    with TestClient(app, base_url=BASE) as c:
+        assert 'value="/"' in c.get("/login", params={"next": "/\\evil.example"}).text
+        r = c.post("/login", data={"token": token, "next": "/\\evil.example", "csrf_token": c.cookies[CSRF_COOKIE]},
+                   follow_redirects=False)
+        assert r.headers["location"] == "/"
+
+
 # ---------------------------------------------------------------------- pages
 class _Labels(HTMLParser):
     def __init__(self):
@@ -456,3 +666,24 @@ def test_json_nested_too_deep_is_422_not_500(client):
     assert r.status_code == 422 and "not UTF-8 JSON" in r.text
     r = client.post("/report", data={"csrf_token": tok, "fmt": "md", "profile_json": deep})
     assert r.status_code == 422 and "not valid JSON" in r.text
+
+
+def test_non_digit_batch_top_is_422_not_500(client):
+    tok = csrf(client)
+    r = client.post("/batch", data={"csrf_token": tok, "top": "²"}, files={"file": ("a.csv", b"title\nNurse\n")})
+    assert r.status_code == 422 and "whole number from 1 to 20" in r.text
+
+
+def test_failed_decision_keeps_code_note_and_profile_on_the_case_page(client):
+    tok = csrf(client)
+    cid = client.post("/api/cases", json={"profile": {"job_title": "Nurse"}, "soc_code": "29-1141"}).json()["id"]
+    sent = {"csrf_token": tok, "soc_code": "29-1149", "note": "my careful reasons",
+            "profile_json": json.dumps({"job_title": "Charge Nurse"}), "recommended": "29-1141"}
+    r = client.post(f"/cases/{cid}/decisions", data=sent)
+    assert r.status_code == 422 and "nearest" in r.text
+    assert 'value="29-1149"' in r.text and "my careful reasons</textarea>" in r.text
+    assert 'name="profile_json" value="{&#34;job_title&#34;: &#34;Charge Nurse&#34;}"' in r.text
+    r = client.post(f"/cases/{cid}/decisions", data={**sent, "soc_code": "29-1141", "profile_json": "{bad"})
+    assert r.status_code == 422 and "not valid JSON" in r.text and 'id="d-code"' in r.text
+    assert "my careful reasons</textarea>" in r.text and 'value="29-1141"' in r.text
+    assert len(client.get(f"/api/cases/{cid}").json()["decisions"]) == 1

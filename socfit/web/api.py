@@ -1,5 +1,5 @@
 """The JSON API (/api/...). Every route is a thin call into Engine or CaseStore; errors are mapped to
-status codes once, in app.py."""
+status codes once, in app.py (an unknown case too: CaseStore raises CaseNotFound)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Form, HTTPException, Path as PathParam, Query, Request, UploadFile
+from fastapi import APIRouter, Body, Form, Path as PathParam, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
@@ -17,7 +17,10 @@ from socfit.web.engine import Engine
 from socfit.web.models import CodeRequest, NewCase, NewDecision, Profile
 
 router = APIRouter(prefix="/api")
-CaseId = Annotated[int, PathParam(ge=1, le=2**53, description="Case number")]
+CaseId = Annotated[int, PathParam(ge=1, le=2**53, description="Case number")]  # the pages' too
+CASE_PAGE = 200  # cases per list request (API and page)
+CaseOffset = Annotated[int, Query(ge=0, le=2**53, description=f"Cases to skip: offset={CASE_PAGE} is the next page; "
+                                                               f"fewer than {CASE_PAGE} rows means the last one")]
 REPORT_TYPES = {"md": ("text/markdown; charset=utf-8", "md"), "pdf": ("application/pdf", "pdf"),
                 "html": ("text/html; charset=utf-8", "html"), "json": ("application/json", "json"),
                 "text": ("text/plain; charset=utf-8", "txt")}
@@ -117,16 +120,9 @@ def batch_response(eng: Engine, file: UploadFile, fmt: str, top: int) -> FileRes
 
 
 # ---------------------------------------------------------------------- cases
-def _get_case(request: Request, case_id: int):
-    try:
-        return cases(request).get(case_id)
-    except KeyError:
-        raise HTTPException(404, f"no case {case_id}") from None
-
-
-@router.get("/cases", tags=["cases"], summary="Saved cases, most recently changed first")
-def api_cases(request: Request) -> list[dict[str, Any]]:
-    return cases(request).list_all()
+@router.get("/cases", tags=["cases"], summary=f"Saved cases, most recently changed first ({CASE_PAGE} at a time)")
+def api_cases(request: Request, offset: CaseOffset = 0) -> list[dict[str, Any]]:
+    return cases(request).list_all(CASE_PAGE, offset)
 
 
 @router.post("/cases", tags=["cases"], status_code=201, responses=ERRORS, summary="Save a profile (and a first decision)")
@@ -138,41 +134,31 @@ def api_case_create(request: Request, body: NewCase) -> dict[str, Any]:
 @router.get("/cases/{case_id}", tags=["cases"], responses={404: {"description": "No such case"}},
             summary="A case: profile and decision history")
 def api_case(request: Request, case_id: CaseId) -> dict[str, Any]:
-    return _get_case(request, case_id).to_dict()
+    return cases(request).get(case_id).to_dict()
 
 
 @router.post("/cases/{case_id}/decisions", tags=["cases"], status_code=201,
-             responses={**ERRORS, 404: {"description": "No such case, or not a SOC 2018 code"}},
+             responses={**ERRORS, 404: {"description": "No such case"}},
              summary="Record the code chosen, when, and why")
 def api_decide(request: Request, case_id: CaseId, body: NewDecision) -> dict[str, Any]:
     from dataclasses import asdict
 
-    try:
-        d = cases(request).decide(case_id, body.soc_code, body.note,
-                                  body.profile.plain() if body.profile else None, body.recommended)
-    except KeyError:
-        raise HTTPException(404, f"no case {case_id}") from None
-    return asdict(d)
+    return asdict(cases(request).decide(case_id, body.soc_code, body.note,
+                                        body.profile.plain() if body.profile else None, body.recommended))
 
 
 @router.delete("/cases/{case_id}", tags=["cases"], status_code=204, responses={404: {"description": "No such case"}},
                summary="Delete a case and its history")
 def api_case_delete(request: Request, case_id: CaseId) -> Response:
-    try:
-        cases(request).delete(case_id)
-    except KeyError:
-        raise HTTPException(404, f"no case {case_id}") from None
+    cases(request).delete(case_id)
     return Response(status_code=204)
 
 
 @router.get("/cases/{case_id}/export", tags=["cases"], responses={404: {"description": "No such case"}},
             summary="A case as a portable JSON document")
 def api_case_export(request: Request, case_id: CaseId) -> JSONResponse:
-    try:
-        doc = cases(request).export(case_id)
-    except KeyError:
-        raise HTTPException(404, f"no case {case_id}") from None
-    return JSONResponse(doc, headers={"content-disposition": f'attachment; filename="socfit-case-{case_id}.json"'})
+    return JSONResponse(cases(request).export(case_id),
+                        headers={"content-disposition": f'attachment; filename="socfit-case-{case_id}.json"'})
 
 
 @router.post("/cases/import", tags=["cases"], status_code=201, responses=ERRORS,

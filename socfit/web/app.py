@@ -19,14 +19,15 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.templating import Jinja2Templates
 
 from socfit import __version__
 from socfit.errors import CodeError, InputError, PackError, SocfitError, SourceError
 from socfit.web import api, pages
-from socfit.web.cases import CaseStore
+from socfit.web.cases import CaseNotFound, CaseStore
 from socfit.web.engine import Engine
-from socfit.web.security import Guard, is_loopback
+from socfit.web.security import SECURITY_HEADERS, Guard, is_loopback
 from socfit.web.views import STATIC, make_env
 
 log = logging.getLogger("socfit.web")
@@ -66,6 +67,21 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
+def _unreadable(exc: StarletteHTTPException) -> str | None:
+    """What to fix when FastAPI or Starlette could not read a body: they answer a bare 400 and keep the
+    reason as the exception's cause."""
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, UnicodeDecodeError):
+        return "the request body must be UTF-8 JSON (other encodings and charsets are not read)"
+    if isinstance(cause, RecursionError):
+        return "the request body is nested too deeply to be a profile or a case"
+    if isinstance(cause, MultiPartException):
+        if "maximum size" in cause.message:
+            return "a form field is larger than 1 MB: shorten it, or send long text as a file or a JSON body"
+        return f"the form could not be read ({cause.message}): send it as multipart/form-data or urlencoded"
+    return None
+
+
 def _errors(app: FastAPI) -> None:
     def reply(request: Request, status: int, message: str, headers: dict | None = None, **extra) -> Response:
         if _is_api(request):
@@ -80,6 +96,8 @@ def _errors(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException):
         if exc.status_code in (204, 304):
             return Response(status_code=exc.status_code)
+        if exc.status_code == 400 and (message := _unreadable(exc)):
+            return reply(request, 422, message)
         return reply(request, exc.status_code, str(exc.detail), dict(exc.headers or {}))
 
     @app.exception_handler(RequestValidationError)
@@ -89,6 +107,10 @@ def _errors(app: FastAPI) -> None:
                 "utf-8", "replace")})}, status_code=422)
         msgs = "; ".join(f"{'.'.join(map(str, e.get('loc', ())[1:]))}: {e.get('msg')}" for e in exc.errors())
         return reply(request, 422, msgs or "invalid request")
+
+    @app.exception_handler(CaseNotFound)
+    async def no_case(request: Request, exc: CaseNotFound):
+        return reply(request, 404, str(exc))
 
     @app.exception_handler(CodeError)
     async def bad_code(request: Request, exc: CodeError):
@@ -110,7 +132,8 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return reply(request, 500, "internal error (logged on the server)")
+        # sent by Starlette's outermost middleware, outside Guard: the security headers are added here
+        return reply(request, 500, "internal error (logged on the server)", SECURITY_HEADERS)
 
 
 def run(host: str = "127.0.0.1", port: int = 8000, pack: Path | str | None = None, workers: int | None = None) -> None:

@@ -48,6 +48,13 @@ CREATE INDEX IF NOT EXISTS decisions_case ON decisions(case_id, id);
 """
 
 
+class CaseNotFound(LookupError):
+    """No case with this id (app.py answers 404)."""
+
+    def __init__(self, case_id: int):
+        super().__init__(f"no case {case_id}")
+
+
 def default_db() -> Path:
     return data_home() / "cases.sqlite"
 
@@ -116,26 +123,33 @@ class CaseStore:
                 raise
             con.execute("COMMIT")
 
+    @contextmanager
     def _read(self):
-        con = sqlite3.connect(self.path, timeout=30)
+        """One read transaction: in WAL mode every SELECT in it sees the same snapshot, so a case and its
+        decisions always agree, whatever writers do meanwhile."""
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         con.row_factory = sqlite3.Row
-        return closing(con)
+        with closing(con):
+            con.execute("BEGIN")
+            yield con
+            con.execute("COMMIT")
 
     # ---------------------------------------------------------------- reads
-    def list_all(self, limit: int = 200) -> list[dict[str, Any]]:
+    def list_all(self, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+        """Most recently changed first, ``limit`` of them from ``offset`` on."""
         with self._read() as con:
             rows = con.execute(
                 "SELECT c.id, c.name, c.created_at, c.updated_at, json_extract(c.profile, '$.job_title') AS job_title, "
                 "(SELECT soc_code FROM decisions d WHERE d.case_id=c.id ORDER BY d.id DESC LIMIT 1) AS soc_code, "
                 "(SELECT count(*) FROM decisions d WHERE d.case_id=c.id) AS decisions "
-                "FROM cases c ORDER BY c.updated_at DESC, c.id DESC LIMIT ?", (limit,)).fetchall()
+                "FROM cases c ORDER BY c.updated_at DESC, c.id DESC LIMIT ? OFFSET ?", (limit, offset)).fetchall()
         return [dict(r) for r in rows]
 
     def get(self, case_id: int) -> Case:
         with self._read() as con:
             r = con.execute("SELECT * FROM cases WHERE id=?", (case_id,)).fetchone()
             if r is None:
-                raise KeyError(case_id)
+                raise CaseNotFound(case_id)
             ds = con.execute("SELECT * FROM decisions WHERE case_id=? ORDER BY id", (case_id,)).fetchall()
         return Case(r["id"], r["name"], json.loads(r["profile"]), r["created_at"], r["updated_at"],
                     [Decision(d["id"], d["soc_code"], d["soc_title"], d["note"], d["decided_at"], d["recommended"],
@@ -146,7 +160,7 @@ class CaseStore:
                recommended: str | None = None) -> int:
         profile = self.validate(profile)
         name = _text(name, "name", MAX_NAME) or profile.get("job_title", "case")[:MAX_NAME]
-        note, recommended = _text(note, "note", MAX_NOTE), _text(recommended, "recommended", 20) or None
+        note, recommended = _text(note, "note", MAX_NOTE), self._recommended(recommended)
         decision = self._decision(soc_code) if soc_code else None
         now = _now()
         with self._tx() as con:
@@ -161,13 +175,13 @@ class CaseStore:
                recommended: str | None = None) -> Decision:
         """Record a choice (and, when given, the profile it was made on, which becomes the case's profile)."""
         code, title = self._decision(soc_code)
-        note, recommended = _text(note, "note", MAX_NOTE), _text(recommended, "recommended", 20) or None
+        note, recommended = _text(note, "note", MAX_NOTE), self._recommended(recommended)
         profile = self.validate(profile) if profile is not None else None
         now = _now()
         with self._tx() as con:
             r = con.execute("SELECT profile FROM cases WHERE id=?", (case_id,)).fetchone()
             if r is None:
-                raise KeyError(case_id)
+                raise CaseNotFound(case_id)
             if con.execute("SELECT count(*) FROM decisions WHERE case_id=?", (case_id,)).fetchone()[0] >= MAX_DECISIONS:
                 raise InputError(f"a case keeps at most {MAX_DECISIONS} decisions")
             snap = _dump(profile) if profile is not None else r["profile"]
@@ -179,7 +193,7 @@ class CaseStore:
     def delete(self, case_id: int) -> None:
         with self._tx() as con:
             if con.execute("DELETE FROM cases WHERE id=?", (case_id,)).rowcount == 0:
-                raise KeyError(case_id)
+                raise CaseNotFound(case_id)
 
     # ---------------------------------------------------------------- exchange
     def export(self, case_id: int) -> dict[str, Any]:
@@ -203,43 +217,55 @@ class CaseStore:
             profile = self.validate(doc["profile"])
         except InputError as e:
             raise InputError(f"case file profile: {e}") from None
-        name = _text(doc.get("name", ""), "name", MAX_NAME) or profile.get("job_title", "case")[:MAX_NAME]
-        created = _stamp(doc.get("created_at"), "created_at") or _now()
+        try:
+            name = _text(doc.get("name", ""), "name", MAX_NAME) or profile.get("job_title", "case")[:MAX_NAME]
+            created = _stamp(doc.get("created_at"), "created_at") or _now()
+            updated = _stamp(doc.get("updated_at"), "updated_at") or created
+        except InputError as e:
+            raise InputError(f"case file: {e}") from None
+        if updated < created:  # both UTC ISO 8601 from _stamp: text order is time order
+            raise InputError(f"case file: updated_at {updated} is earlier than created_at {created}")
         ds = doc.get("decisions", [])
         if not isinstance(ds, list) or len(ds) > MAX_DECISIONS:
             raise InputError(f"case file: 'decisions' must be a list of at most {MAX_DECISIONS}")
         rows = []
         for i, d in enumerate(ds):
-            where = f"case file decision {i + 1}"
-            if not isinstance(d, dict) or not isinstance(d.get("soc_code"), str) or len(d["soc_code"]) > 40:
-                raise InputError(f"{where}: needs a 'soc_code' text (a SOC code such as 15-1252)")
-            extra = set(d) - {"soc_code", "soc_title", "note", "decided_at", "recommended", "profile"}
-            if extra:
-                raise InputError(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
             try:
-                code, title = self.check_code(d["soc_code"])
-            except Exception as e:
-                raise InputError(f"{where}: {e}") from None
-            snap = d.get("profile")
-            if snap is not None:
-                if not isinstance(snap, dict):
-                    raise InputError(f"{where}: 'profile' must be an object")
-                try:
-                    snap = self.validate(snap)
-                except InputError as e:
-                    raise InputError(f"{where} profile: {e}") from None
-            rec = d.get("recommended")
-            if rec is not None and (not isinstance(rec, str) or len(rec) > 20):
-                raise InputError(f"{where}: 'recommended' must be a code")
-            rows.append((code, title, rec, _text(d.get("note", ""), "note", MAX_NOTE),
-                         _dump(snap) if snap is not None else None, _stamp(d.get("decided_at"), "decided_at") or created))
-        updated = _stamp(doc.get("updated_at"), "updated_at") or created
+                rows.append(self._imported_decision(d, created))
+            except InputError as e:  # not CodeError or PackError: a missing pack is not the file's fault
+                raise InputError(f"case file decision {i + 1}: {e}") from None
         with self._tx() as con:
             cid = con.execute("INSERT INTO cases(name, profile, created_at, updated_at) VALUES (?,?,?,?)",
                               (name, _dump(profile), created, updated)).lastrowid
             con.executemany("INSERT INTO decisions(case_id, soc_code, soc_title, recommended, note, profile, decided_at) "
                             "VALUES (?,?,?,?,?,?,?)", [(cid, *r) for r in rows])
         return cid
+
+    def _imported_decision(self, d: Any, created: str) -> tuple:
+        """One decision of a case file as a row to insert, every field checked (codes against the pack)."""
+        if not isinstance(d, dict) or not isinstance(d.get("soc_code"), str) or len(d["soc_code"]) > 40:
+            raise InputError("needs a 'soc_code' text (a SOC code such as 15-1252)")
+        extra = set(d) - {"soc_code", "soc_title", "note", "decided_at", "recommended", "profile"}
+        if extra:
+            raise InputError(f"unknown field(s) {', '.join(sorted(extra))}")
+        code, title = self._decision(d["soc_code"])
+        snap = d.get("profile")
+        if snap is not None:
+            if not isinstance(snap, dict):
+                raise InputError("'profile' must be an object")
+            snap = self.validate(snap)
+        return (code, title, self._recommended(d.get("recommended")), _text(d.get("note", ""), "note", MAX_NOTE),
+                _dump(snap) if snap is not None else None, _stamp(d.get("decided_at"), "decided_at") or created)
+
+    def _recommended(self, rec: Any) -> str | None:
+        """What socfit recommended, checked against the pack like a chosen code (so an export always imports)."""
+        rec = _text(rec, "recommended", 20)
+        if not rec:
+            return None
+        try:
+            return self.check_code(rec)[0]
+        except InputError as e:
+            raise InputError(f"recommended: {e}") from None
 
     def _decision(self, soc_code: str) -> tuple[str, str]:
         if not isinstance(soc_code, str) or not soc_code.strip():
@@ -270,5 +296,5 @@ def _stamp(v: Any, what: str) -> str | None:
         # UTC, like the stamps this store writes: cases are ordered by comparing them as text
         t = t.replace(tzinfo=timezone.utc) if t.tzinfo is None else t.astimezone(timezone.utc)
     except (ValueError, OverflowError):  # OverflowError: 0001-01-01T00:00+01:00 is before year 1 in UTC
-        raise InputError(f"case file: {what} {v!r} is not an ISO 8601 date-time") from None
+        raise InputError(f"{what} {v!r} is not an ISO 8601 date-time") from None
     return t.isoformat(timespec="seconds")

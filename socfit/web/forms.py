@@ -58,18 +58,26 @@ def profile_from_form(form: dict[str, str]) -> dict[str, Any]:
     return p
 
 
-def form_from_profile(profile: dict[str, Any] | None) -> dict[str, str]:
-    p = profile or {}
-    out = {k: str(p.get(k) or "") for k in TEXT_FIELDS}
-    duties = p.get("duties") or []
-    out["duties"] = "\n".join(duties) if isinstance(duties, list) else str(duties)
-    deg = p.get("degree") or {}
+def form_from_profile(profile: Any) -> dict[str, str]:
+    """The form's boxes for a profile. Also called on a profile the advisor refused (to show it back with the
+    error), so any JSON value is shown: text and numbers as typed, anything else as its JSON text."""
+    p = profile if isinstance(profile, dict) else {}
+    out = {k: _shown(p.get(k)) for k in (*TEXT_FIELDS, "years_experience", "salary", "supervises")}
+    duties = p.get("duties")
+    out["duties"] = "\n".join(map(_shown, duties)) if isinstance(duties, list) else _shown(duties)
+    deg = p.get("degree")
+    deg = deg if isinstance(deg, dict) else {"level": deg}  # "master" is short for {"level": "master"}
     for k in ("level", "field", "cip"):
-        out[f"degree_{k}"] = str(deg.get(k) or "")
-    for k in ("years_experience", "salary", "supervises"):
-        v = p.get(k)
-        out[k] = "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+        out[f"degree_{k}"] = _shown(deg.get(k))
     return out
+
+
+def _shown(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    return json.dumps(int(v) if isinstance(v, float) and v.is_integer() else v, ensure_ascii=False)
 
 
 def load_json_field(raw: str | None, what: str) -> Any:

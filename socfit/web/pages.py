@@ -14,13 +14,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from socfit.errors import CodeError, InputError
-from socfit.web.api import REPORT_TYPES, batch_response, report_response
+from socfit.web.api import CASE_PAGE, REPORT_TYPES, CaseId, CaseOffset, batch_response, report_response
+from socfit.web.cases import CaseNotFound
 from socfit.web.forms import DEGREE_LEVELS, FIELDS, form_from_profile, load_json_field, profile_from_form
-from socfit.web.security import AUTH_COOKIE, check_csrf, csrf_token, session_value, set_csrf_cookie
+from socfit.web.security import (AUTH_COOKIE, check_csrf, csrf_token, safe_next, session_value, set_csrf_cookie,
+                                 token_ok)
 from socfit.web.views import wage_scale
 
 router = APIRouter(include_in_schema=False)
-CaseId = Annotated[int, PathParam(ge=1, le=2**53)]
 CASE_FILE_LIMIT = 1 << 20
 
 
@@ -57,11 +58,9 @@ def _candidates(form) -> int:
         return 4
 
 
-def _case(request: Request, case_id: int):
-    try:
-        return request.app.state.cases.get(case_id)
-    except KeyError:
-        raise HTTPException(404, f"no case {case_id}") from None
+def _digits(s: str, most: int) -> bool:
+    """Only 0-9 (str.isdigit also takes "²", which int() refuses), at most ``most`` of them."""
+    return s.isascii() and s.isdigit() and len(s) <= most
 
 
 # ---------------------------------------------------------------------- the advisor
@@ -71,22 +70,28 @@ async def home(request: Request) -> Response:
 
 
 async def result_page(request: Request, advice: dict, n: int, case=None, answered=None, saved=None,
-                      status: int = 200) -> Response:
+                      status: int = 200, sent: dict | None = None, error: str | None = None) -> Response:
+    """``sent`` and ``error``: a save form that failed, shown again with what was typed."""
     eng = request.app.state.engine
     fragment = await run_in_threadpool(eng.report_fragment, advice)
     return page(request, "result.html", {
         "advice": advice, "n_candidates": n, "case": case, "answered": answered, "saved": saved,
         "profile_json": json.dumps(advice["profile"], ensure_ascii=False), "f": form_from_profile(advice["profile"]),
         "wage_scale": wage_scale([c.get("wage") for c in advice["candidates"]]),
-        "fragment": Markup(fragment) if fragment else None, "submit_label": "Advise again"}, status)
+        "fragment": Markup(fragment) if fragment else None, "submit_label": "Advise again", "sent": sent,
+        "save_error": error}, status)
 
 
 @router.post("/advise")
 async def advise_page(request: Request) -> Response:
     form = await posted(request)
     eng = request.app.state.engine
-    case_id = _text(form, "case_id")
-    case = await run_in_threadpool(_case, request, int(case_id)) if case_id.isdigit() and len(case_id) < 16 else None
+    case, notice, case_id = None, None, _text(form, "case_id")
+    if _digits(case_id, 15):
+        try:
+            case = await run_in_threadpool(request.app.state.cases.get, int(case_id))
+        except CaseNotFound:  # deleted meanwhile: advise on what was typed all the same
+            notice = f"Case {case_id} no longer exists: this advice is not linked to a case."
     n, answered, raw = _candidates(form), None, None
     try:
         if _text(form, "profile_json"):
@@ -104,7 +109,7 @@ async def advise_page(request: Request) -> Response:
         f = form_from_profile(raw) if isinstance(raw, dict) and _text(form, "profile_json") else \
             {k: _text(form, k) for k in FIELDS}
         return page(request, "index.html", {"f": f, "error": str(e), "case": case}, 422)
-    return await result_page(request, advice, n, case, answered)
+    return await result_page(request, advice, n, case, answered, notice)
 
 
 @router.post("/report")
@@ -163,7 +168,7 @@ async def batch_post(request: Request) -> Response:
         if fmt not in ("csv", "jsonl"):
             raise InputError("format must be csv or jsonl")
         top = _text(form, "top") or "3"
-        if not top.isdigit() or not 1 <= int(top) <= 20:
+        if not _digits(top, 2) or not 1 <= int(top) <= 20:
             raise InputError("codes per row must be a whole number from 1 to 20")
         return await run_in_threadpool(batch_response, request.app.state.engine, upload, fmt, int(top))
     except InputError as e:
@@ -171,33 +176,48 @@ async def batch_post(request: Request) -> Response:
 
 
 # ---------------------------------------------------------------------- cases
+async def cases_list(request: Request, offset: int = 0, error: str | None = None, status: int = 200) -> Response:
+    """The cases page: CASE_PAGE of them from ``offset`` (one more is read to know whether older ones exist)."""
+    rows = await run_in_threadpool(request.app.state.cases.list_all, CASE_PAGE + 1, offset)
+    return page(request, "cases.html", {"cases": rows[:CASE_PAGE], "offset": offset, "more": len(rows) > CASE_PAGE,
+                                        "page_size": CASE_PAGE, "error": error}, status)
+
+
 @router.get("/cases")
-async def cases_page(request: Request) -> Response:
-    return page(request, "cases.html", {"cases": await run_in_threadpool(request.app.state.cases.list_all)})
+async def cases_page(request: Request, offset: CaseOffset = 0) -> Response:
+    return await cases_list(request, offset)
 
 
 @router.post("/cases")
 async def case_create(request: Request) -> Response:
     form = await posted(request)
-    store = request.app.state.cases
-    profile = load_json_field(_text(form, "profile_json"), "the profile")
-    if not isinstance(profile, dict):
-        raise InputError("nothing to save: advise on a profile first")
-    cid = await run_in_threadpool(store.create, _text(form, "name"), profile, _text(form, "soc_code") or None,
-                                  _text(form, "note"), _text(form, "recommended") or None)
+    sent = {k: _text(form, k) for k in ("name", "soc_code", "note", "recommended")}
+    profile, n = None, _candidates(form)
+    try:
+        profile = load_json_field(_text(form, "profile_json"), "the profile")
+        if not isinstance(profile, dict):
+            raise InputError("nothing to save: advise on a profile first")
+        cid = await run_in_threadpool(request.app.state.cases.create, sent["name"], profile, sent["soc_code"] or None,
+                                      sent["note"], sent["recommended"] or None)
+    except InputError as e:  # the result page again, with the error and the name, code and note as typed
+        try:
+            advice = await run_in_threadpool(request.app.state.engine.advise, profile, n)
+        except InputError:  # the profile itself is refused: the form, as typed
+            return page(request, "index.html", {"f": form_from_profile(profile), "error": str(e)}, 422)
+        return await result_page(request, advice, n, sent=sent, error=str(e), status=422)
     return RedirectResponse(f"/cases/{cid}?saved=created", 303)
 
 
 @router.get("/cases/{case_id}")
 async def case_page(request: Request, case_id: CaseId, saved: str = "") -> Response:
-    case = await run_in_threadpool(_case, request, case_id)
+    case = await run_in_threadpool(request.app.state.cases.get, case_id)
     msg = {"created": "Case saved.", "decision": "Decision recorded.", "imported": "Case imported."}.get(saved)
     return page(request, "case.html", {"case": case, "saved": msg})
 
 
 @router.get("/cases/{case_id}/advise")
 async def case_advise(request: Request, case_id: CaseId) -> Response:
-    case = await run_in_threadpool(_case, request, case_id)
+    case = await run_in_threadpool(request.app.state.cases.get, case_id)
     advice = await run_in_threadpool(request.app.state.engine.advise, case.profile, 4)
     return await result_page(request, advice, 4, case)
 
@@ -205,23 +225,22 @@ async def case_advise(request: Request, case_id: CaseId) -> Response:
 @router.post("/cases/{case_id}/decisions")
 async def case_decide(request: Request, case_id: CaseId) -> Response:
     form = await posted(request)
-    case = await run_in_threadpool(_case, request, case_id)
-    profile = load_json_field(_text(form, "profile_json"), "the profile")
+    store = request.app.state.cases
+    sent = {k: _text(form, k) for k in ("soc_code", "note", "profile_json", "recommended")}
     try:
-        await run_in_threadpool(request.app.state.cases.decide, case_id, _text(form, "soc_code"), _text(form, "note"),
-                                profile if isinstance(profile, dict) else None, _text(form, "recommended") or None)
-    except InputError as e:
-        return page(request, "case.html", {"case": case, "error": str(e)}, 422)
+        profile = load_json_field(sent["profile_json"], "the profile")
+        await run_in_threadpool(store.decide, case_id, sent["soc_code"], sent["note"], profile,
+                                sent["recommended"] or None)
+    except InputError as e:  # the case page, with the error and the decision as typed (to correct and send again)
+        case = await run_in_threadpool(store.get, case_id)
+        return page(request, "case.html", {"case": case, "error": str(e), "sent": sent}, 422)
     return RedirectResponse(f"/cases/{case_id}?saved=decision", 303)
 
 
 @router.post("/cases/{case_id}/delete")
 async def case_delete(request: Request, case_id: CaseId) -> Response:
     await posted(request)
-    try:
-        await run_in_threadpool(request.app.state.cases.delete, case_id)
-    except KeyError:
-        raise HTTPException(404, f"no case {case_id}") from None
+    await run_in_threadpool(request.app.state.cases.delete, case_id)
     return RedirectResponse("/cases", 303)
 
 
@@ -242,7 +261,7 @@ async def case_import(request: Request) -> Response:
             raise InputError(f"the case file is not UTF-8 JSON ({e})") from None
         cid = await run_in_threadpool(store.import_, doc)
     except InputError as e:
-        return page(request, "cases.html", {"cases": await run_in_threadpool(store.list_all), "error": str(e)}, 422)
+        return await cases_list(request, error=str(e), status=422)
     return RedirectResponse(f"/cases/{cid}?saved=imported", 303)
 
 
@@ -283,15 +302,11 @@ def _limits(s: dict) -> str:
 
 
 # ---------------------------------------------------------------------- login (only when a token is set)
-def _next(raw: str) -> str:
-    return raw if raw.startswith("/") and not raw.startswith(("//", "/\\")) else "/"
-
-
 @router.get("/login")
 async def login_form(request: Request, next: str = "/") -> Response:
     if not request.app.state.token:
         return RedirectResponse("/", 303)
-    return page(request, "login.html", {"next": _next(next)})
+    return page(request, "login.html", {"next": safe_next(next)})
 
 
 @router.post("/login")
@@ -300,13 +315,10 @@ async def login(request: Request) -> Response:
     guard_token = request.app.state.token
     if not guard_token:
         return RedirectResponse("/", 303)
-    import hmac
-
-    given = _text(form, "token").strip()
-    if not hmac.compare_digest(given.encode(), guard_token.encode()):
+    if not token_ok(_text(form, "token").strip(), guard_token):
         await asyncio.sleep(1)  # slow down guessing
-        return page(request, "login.html", {"next": _next(_text(form, "next")), "error": "wrong token"}, 401)
-    resp = RedirectResponse(_next(_text(form, "next")), 303)
+        return page(request, "login.html", {"next": safe_next(_text(form, "next")), "error": "wrong token"}, 401)
+    resp = RedirectResponse(safe_next(_text(form, "next")), 303)
     resp.set_cookie(AUTH_COOKIE, session_value(guard_token), httponly=True, samesite="strict", path="/",
                     secure=request.url.scheme == "https")
     return resp

@@ -1,11 +1,12 @@
 """The web app's guard: one ASGI middleware in front of everything, so no route can forget a check.
 
-What it enforces, in order: request size limits (413 before the body is read when Content-Length says so,
-and while streaming otherwise); the Host header (loopback names only when no token is set, which defeats
-DNS rebinding against a server on 127.0.0.1); the token (``Authorization: Bearer`` or the login cookie) when
-one is set; cross-site writes (a POST whose Origin is another site, or whose Sec-Fetch-Site is cross-site,
-is refused); and security headers on every response. Form posts also carry a double-submit CSRF token,
-checked by :func:`check_csrf` in the routes that read forms.
+What it enforces, in order: request size limits by path (20 MB for the batch uploads, 1 MB elsewhere; 413
+before the body is read when Content-Length says so, and while streaming otherwise); the Host header
+(loopback names only when no token is set, which defeats DNS rebinding against a server on 127.0.0.1); the
+token (``Authorization: Bearer`` or the login cookie) when one is set; cross-site writes (a POST whose Origin
+is another site, or whose Sec-Fetch-Site is cross-site, is refused); and security headers on every response
+(app.py adds them to a 500, which is sent from outside this middleware). Form posts also carry a
+double-submit CSRF token, checked by :func:`check_csrf` in the routes that read forms.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import hmac
 import ipaddress
 import json
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import HTTPException, Request
 
 JSON_LIMIT = 1 << 20  # 1 MB: a profile is at most ~30 KB
 UPLOAD_LIMIT = 20 << 20  # 20 MB: CSV uploads
+UPLOAD_PATHS = {"/batch", "/api/batch"}  # the only routes that take UPLOAD_LIMIT
 CSRF_COOKIE = "socfit_csrf"
 CSRF_FIELD = "csrf_token"
 AUTH_COOKIE = "socfit_auth"
@@ -37,6 +39,7 @@ HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
+SECURITY_HEADERS = {k.decode(): v.decode() for k, v in HEADERS}
 
 
 def is_loopback(host: str) -> bool:
@@ -54,8 +57,19 @@ def session_value(token: str) -> str:
     return hmac.new(token.encode(), b"socfit-session-v1", hashlib.sha256).hexdigest()
 
 
-def limit_for(content_type: str) -> int:
-    return UPLOAD_LIMIT if content_type.startswith("multipart/form-data") else JSON_LIMIT
+def limit_for(path: str) -> int:
+    """By path, never by the client's Content-Type (which would let any route take 20 MB)."""
+    return UPLOAD_LIMIT if path in UPLOAD_PATHS else JSON_LIMIT
+
+
+def token_ok(given: str, token: str) -> bool:
+    """The one token comparison (constant time), shared by the Bearer header check and the login form."""
+    return hmac.compare_digest(given.encode(), token.encode())
+
+
+def safe_next(path: str) -> str:
+    """Where to go after login: only same-site paths (never //evil.example or /\\evil.example)."""
+    return path if path.startswith("/") and not path.startswith(("//", "/\\")) else "/"
 
 
 class TooLarge(HTTPException):
@@ -63,7 +77,8 @@ class TooLarge(HTTPException):
     it as is (any other exception there becomes a 400)."""
 
     def __init__(self, limit: int):
-        super().__init__(413, f"request body too large: the limit is {limit // (1 << 20)} MB for this kind of request")
+        super().__init__(413, f"request body too large: the limit is {limit >> 20} MB"
+                              + ("" if limit == UPLOAD_LIMIT else " here (20 MB only for the batch uploads)"))
 
 
 class Guard:
@@ -91,7 +106,7 @@ class Guard:
         if refusal is not None:
             return await refusal(scope, receive, send_secure)
 
-        limit = limit_for(headers.get("content-type", ""))
+        limit = limit_for(path)
         seen = 0
 
         async def receive_limited():
@@ -109,11 +124,14 @@ class Guard:
         """The response that refuses this request, or None to let it through."""
         api = path.startswith("/api/") or path in ("/openapi.json",)
         clen = headers.get("content-length", "")
-        limit = limit_for(headers.get("content-type", ""))
+        limit = limit_for(path)
         if clen.isdigit() and int(clen) > limit:
             return _error(413, TooLarge(limit).detail, api)
         host = headers.get("host", "").lower()
-        hostname = urlsplit(f"//{host}").hostname or ""
+        try:
+            hostname = urlsplit(f"//{host}").hostname or ""
+        except ValueError:  # e.g. "[": not a host name at all
+            return _error(400, f"malformed Host header {host!r}", api)
         if not self.token and hostname not in self.allowed_hosts and f"[{hostname}]" not in self.allowed_hosts:
             return _error(400, f"unexpected Host header {host!r}: without SOCFIT_TOKEN the server answers only "
                                "to localhost / 127.0.0.1", api)
@@ -121,12 +139,16 @@ class Guard:
             if api or scope["method"] != "GET":
                 return _error(401, "authentication required: send 'Authorization: Bearer <SOCFIT_TOKEN>' or log in "
                                    "at /login", True, {"www-authenticate": "Bearer"})
-            return _redirect("/login?next=" + _safe_next(path + ("?" + scope["query_string"].decode("latin-1")
-                                                                    if scope.get("query_string") else "")))
+            query = "?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else ""
+            return _redirect("/login?next=" + quote(safe_next(path + query), safe=""))
         if scope["method"] not in ("GET", "HEAD", "OPTIONS"):
             origin = headers.get("origin")
             # "null" comes from privacy settings and sandboxed frames: Sec-Fetch-Site and the CSRF token decide then
-            if origin and origin != "null" and urlsplit(origin).netloc.lower() != host:
+            try:
+                netloc = urlsplit(origin).netloc.lower() if origin and origin != "null" else host
+            except ValueError:
+                return _error(400, f"malformed Origin header {origin!r}", api)
+            if netloc != host:
                 return _error(403, f"cross-origin request refused (Origin {origin} is not this server)", api)
             if headers.get("sec-fetch-site") in ("cross-site", "same-site"):
                 return _error(403, "cross-site request refused", api)
@@ -134,7 +156,7 @@ class Guard:
 
     def _authorised(self, headers: dict[str, str]) -> bool:
         auth = headers.get("authorization", "")
-        if auth[:7].lower() == "bearer " and hmac.compare_digest(auth[7:].strip().encode(), self.token.encode()):
+        if auth[:7].lower() == "bearer " and token_ok(auth[7:].strip(), self.token):
             return True
         cookie = _cookies(headers.get("cookie", "")).get(AUTH_COOKIE, "")
         return bool(cookie) and hmac.compare_digest(cookie.encode(), session_value(self.token).encode())
@@ -147,13 +169,6 @@ def _cookies(raw: str) -> dict[str, str]:
         if k:
             out[k] = v
     return out
-
-
-def _safe_next(path: str) -> str:
-    """Only same-site paths (never //evil.example) may be redirected to after login."""
-    from urllib.parse import quote
-
-    return quote(path if path.startswith("/") and not path.startswith("//") else "/", safe="")
 
 
 def _error(status: int, message: str, api: bool, extra: dict[str, str] | None = None):
