@@ -311,3 +311,27 @@ def test_batch_refuses_two_title_columns(coder, tmp_path):
     inp.write_text("title,Title\nSoftware Engineer,Registered Nurse\n", encoding="utf-8")
     with pytest.raises(InputError, match="two columns read as 'title'"):
         code_file(coder, inp, tmp_path / "out.csv", "csv")
+
+
+@pytest.mark.integration
+def test_real_pack_links_qualified_codes_to_their_residual(real_pack):
+    from socfit.retrieve.index import residual_links
+
+    links = residual_links(real_pack)
+    assert links["29-1243"] == ("29-1249", frozenset({"pediatric"}))  # Pediatric Surgeons -> Surgeons, All Other
+    assert links["27-1024"] == ("27-1029", frozenset({"graphic"}))
+    assert "29-1249" not in links  # a residual code links to nothing
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("title,first,not_first", [
+    ("Transplant Surgeon", "29-1249", "29-1243"),  # O*NET lists it under Pediatric Surgeons only
+    ("General Surgeon", "29-1249", "29-1243"),
+    ("Pediatric Surgeon", "29-1243", "29-1249"),  # the qualifier still wins its own code
+])
+def test_real_pack_unqualified_titles_go_to_the_residual_code(real_pack, title, first, not_first):
+    r = Coder(real_pack).code(title)
+    codes = [c.soc_code for c in r.candidates]
+    assert codes[0] == first and not_first in codes[1:]
+    ev = [(m.text, m.source) for m in r.candidates[0].matched_titles]
+    assert len(ev) == len(set(ev))  # the same title is not shown twice as evidence

@@ -24,7 +24,13 @@ from socfit.retrieve.normalize import normalize_title
 
 # How much one dictionary entry vouches for its code. O*NET's own occupation titles and the BLS Direct
 # Match Titles are curated one-to-one; alternate and reported titles are many-to-many and noisier.
-SOURCE_WEIGHT = {"onet_title": 1.0, "soc_title": 1.0, "dmtf": 0.9, "reported": 0.7, "alternate": 0.6, "short": 0.5}
+SOURCE_WEIGHT = {"onet_title": 1.0, "soc_title": 1.0, "dmtf": 0.9, "reported": 0.7, "alternate": 0.6, "short": 0.5,
+                 "residual": 0.5}
+# Titles O*NET lists under a qualified occupation ("Pediatric Surgeons") that do not carry the qualifier
+# ("Transplant Surgeon", "General Surgeon") also count, at this share of the weight, for the SOC residual code
+# of the same broad group ("Surgeons, All Other"): the SOC puts unqualified variants there.
+RESIDUAL_SOURCES = {"reported", "alternate", "short"}
+_QUAL_STOP = {"and", "or", "of", "the", "in", "for", "except", "including", "general", "all", "other"}
 
 
 @dataclass
@@ -127,7 +133,27 @@ def _entries(pack: Pack) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def residual_links(pack: Pack) -> dict[str, tuple[str, frozenset[str]]]:
+    """Qualified code -> (its residual "All Other" code, the qualifier words), for each detailed code whose SOC
+    title is a residual's head with words in front, in the same broad group: "Pediatric Surgeons" ->
+    ("29-1249" Surgeons, All Other, {"pediatric"}); "Mechanical Engineers" -> ("17-2199", {"mechanical"})."""
+    rows = [(r[0], r[1]) for r in pack.rows("SELECT soc_code, title FROM soc_groups WHERE level='detailed'")]
+    residual = {s[:6]: normalize_title(t.split(",")[0]).split() for s, t in rows if t.endswith("All Other")}
+    out = {}
+    for soc, title in rows:
+        head = residual.get(soc[:6])
+        words = normalize_title(title.split(",")[0]).split()
+        if title.endswith("All Other") or not head or len(words) <= len(head) or words[-len(head):] != head:
+            continue
+        qual = frozenset(w for w in words[:-len(head)] if w not in _QUAL_STOP)
+        res = next(s for s, t in rows if s[:6] == soc[:6] and t.endswith("All Other"))
+        if qual:
+            out[soc] = (res, qual)
+    return out
+
+
 def build_index(pack: Pack) -> TitleIndex:
+    links = residual_links(pack)
     by_title: dict[str, int] = {}
     titles: list[str] = []
     raw: list[str] = []
@@ -142,10 +168,15 @@ def build_index(pack: Pack) -> TitleIndex:
             titles.append(key)
             raw.append(title)
             codes.append({})
-        w = SOURCE_WEIGHT[source]
-        prev = codes[i].get(soc)
-        if prev is None or w > prev[0]:
-            codes[i][soc] = (w, onet, source)
+        targets = [(soc, onet, source)]
+        link = links.get(soc) if source in RESIDUAL_SOURCES else None
+        if link and not link[1] & set(key.split()):
+            targets.append((link[0], link[0] + ".00", "residual"))
+        for soc, onet, source in targets:
+            w = SOURCE_WEIGHT[source]
+            prev = codes[i].get(soc)
+            if prev is None or w > prev[0]:
+                codes[i][soc] = (w, onet, source)
     post: dict[str, list[int]] = defaultdict(list)
     lengths = np.zeros(len(titles), dtype=np.float32)
     for i, t in enumerate(titles):

@@ -164,7 +164,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                 if s * w > r[2]:
                     r[2] = s * w
                 r[3] += e * w
-                if s > 0.5 and len(evidence[soc]) < 3:
+                if s > 0.5 and len(evidence[soc]) < 3 and all(e[0] != raw[i] for e in evidence[soc]):
                     evidence[soc].append((raw[i], src, s))
         occ_arr = ix.occ_emb["minilm"] @ q.vec
         occ = occ_arr.tolist()
