@@ -19,6 +19,7 @@ import numpy as np
 from socfit import bench
 from socfit.api import get_pack
 from socfit.coder import Coder
+from socfit.errors import InputError
 from socfit.retrieve import rank
 
 
@@ -36,7 +37,10 @@ def main() -> None:
     for f in sorted(Path(a.dev).glob("*.csv")):
         for r in bench.read_set(f):
             acc = bench.acceptable(r)
-            _, norm, _, _ = coder._prepare(r["title"], None)  # same normalisation (and spelling) as coding
+            try:
+                _, norm, _, _ = coder._prepare(r["title"], None)  # same normalisation (and spelling) as coding
+            except InputError:  # a title the coder refuses ("50")
+                continue
             if not acc or not norm or not coder._english(r["title"], norm):
                 continue
             v = coder.minilm.encode([norm])[0]

@@ -4,11 +4,27 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PY=${PYTHON:-}
-if [ -z "$PY" ]; then
-  for c in python3.11 python3; do
-    if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then PY=$c; break; fi
-  done
+apt_install() {  # Debian/Ubuntu packages, only when apt-get is there
+  command -v apt-get >/dev/null 2>&1 || return 1
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "installing system packages: $*" >&2
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$@" >&2
+}
+
+find_python() {
+  PY=${PYTHON:-}
+  if [ -z "$PY" ]; then
+    for c in python3.11 python3; do
+      if command -v "$c" >/dev/null 2>&1 && "$c" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then PY=$c; break; fi
+    done
+  fi
+}
+find_python
+# A fresh Debian 12 / Ubuntu machine may lack Python 3.11 or its venv module (python3.11-venv): install them.
+if [ -z "$PY" ] || ! "$PY" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  [ -x .venv/bin/python ] || apt_install python3.11 python3.11-venv || true
+  find_python
 fi
 [ -n "$PY" ] || { echo "socfit needs Python 3.11 (set PYTHON=/path/to/python3.11)" >&2; exit 1; }
 
@@ -20,10 +36,7 @@ if [ -s scripts/apt-packages.txt ]; then
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done < scripts/apt-packages.txt
   if [ ${#missing[@]} -gt 0 ]; then
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    echo "installing system packages: ${missing[*]}" >&2
-    $SUDO apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    apt_install "${missing[@]}"
   fi
 fi
 

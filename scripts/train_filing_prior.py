@@ -25,6 +25,7 @@ import numpy as np
 from socfit import bench
 from socfit.api import get_pack
 from socfit.coder import Coder
+from socfit.errors import InputError
 from socfit.retrieve import rank
 
 WEIGHTS = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
@@ -33,22 +34,20 @@ MAX_GENERAL_LOSS = 0.01  # reported titles top-1 and top-5 may each drop at most
 
 
 def counts(accs) -> Counter:
-    """SOC -> number of filings carrying it (a row with several acceptable codes counts 1/k for each)."""
-    c: Counter = Counter()
-    for acc in accs:
-        for soc in acc:
-            c[soc] += 1 / len(acc)
-    return c
+    return Counter(bench.label_counts(accs))
 
 
 def collect(coder: Coder, rows: list[dict], loo: bool = False) -> list[tuple[list[str], np.ndarray, set[str]]]:
     """(candidate codes, raw linear scores, acceptable codes) per English title, as the coder ranks it."""
-    raw = json.loads((Path(rank.__file__).parent.parent / "data" / "ranker.json").read_text("utf-8"))["weights"]
+    raw = rank._data("ranker.json")["weights"]
     w = np.array([raw[f] for f in rank.FEATURES], dtype=np.float32)  # before the temperature
     out = []
     for r in rows:
         acc = bench.acceptable(r)
-        title, norm, _, _ = coder._prepare(r["title"], None)
+        try:
+            title, norm, _, _ = coder._prepare(r["title"], None)
+        except InputError:  # a title the coder refuses ("50")
+            continue
         if not acc or not norm or not coder._english(title, norm):
             continue
         v = coder.minilm.encode([norm])[0]

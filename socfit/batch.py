@@ -1,8 +1,9 @@
 """Batch coding of a CSV: streamed in chunks (constant memory), one output row per input row, in order.
 
-A bad row (empty title) gets an ``error`` field; it never stops the file. Encoding: UTF-8 (with or
-without BOM) and UTF-16 with a BOM are read as they are; otherwise cp1252/latin-1 files are detected by a
-strict UTF-8 probe of the first megabyte and read as cp1252, and the choice is reported.
+A bad row (empty title, more fields than the header) gets an ``error`` field; it never stops the file.
+CSV output keeps every input column in order, then the codes. An output file is written whole or not at all.
+Encoding: UTF-8 (with or without BOM) and UTF-16 with a BOM are read as they are; otherwise cp1252/latin-1
+files are detected by a strict UTF-8 probe of the first megabyte and read as cp1252, and the choice is reported.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import csv
 import json
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from socfit.coder import Coder
@@ -21,7 +23,8 @@ csv.field_size_limit(10_000_000)
 
 
 def detect_encoding(path: Path) -> str:
-    head = path.open("rb").read(1 << 20)
+    with path.open("rb") as f:
+        head = f.read(1 << 20)
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
@@ -43,35 +46,51 @@ def detect_encoding(path: Path) -> str:
                              "cp1252 either; re-save the file as UTF-8 CSV") from None
 
 
-def _rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict[str, str]]]:
+def _rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict]]:
+    """The header and the rows. Rows are read as lists, not dicts, so two columns with one name both keep
+    their values; a row with more fields than the header keeps the extra ones apart (``extra``)."""
     f = open(path, newline="", encoding=encoding, errors="strict")
-    reader = csv.DictReader(f)
-    cols = reader.fieldnames or []
+    reader = csv.reader(f)
+    try:
+        cols = next(reader, [])
+    except csv.Error as e:
+        f.close()
+        raise InputError(f"{path}: the header row is not readable CSV: {e}") from None
     if "title" not in [c.strip().lower() for c in cols]:
         f.close()
         raise InputError(f"{path}: no 'title' column; columns found: {cols}")
-    key: dict[str, str] = {}
-    for c in cols:
-        k = (c or "").strip().lower()
+    key: dict[str, int] = {}
+    for i, c in enumerate(cols):
+        k = c.strip().lower()
         if k in ("title", "description", "education") and k in key:
             f.close()
-            raise InputError(f"{path}: two columns read as '{k}' ({key[k]!r} and {c!r}); keep one")
-        key.setdefault(k, c)
+            raise InputError(f"{path}: two columns read as '{k}' ({cols[key[k]]!r} and {c!r}); keep one")
+        key.setdefault(k, i)
+    width = len(cols)
 
     def gen():
         with f:
             try:
-                for r in reader:
-                    yield {"title": r.get(key["title"]) or "", "description": r.get(key.get("description", ""), "") or "",
-                           "education": r.get(key.get("education", ""), "") or "", "_raw": r}
+                for rec in reader:
+                    if not rec:  # a blank line (as csv.DictReader skips them)
+                        continue
+                    get = lambda k: rec[key[k]] if k in key and key[k] < len(rec) else ""  # noqa: E731
+                    yield {"title": get("title"), "description": get("description"), "education": get("education"),
+                           "_raw": rec[:width] + [""] * (width - len(rec)),
+                           "extra": rec[width:] if any(x.strip() for x in rec[width:]) else []}
             except UnicodeDecodeError as e:
                 raise InputError(f"{path}: undecodable byte at offset {e.start} as {encoding}; re-save as UTF-8") from None
+            except csv.Error as e:
+                raise InputError(f"{path}: line {reader.line_num}: {e}") from None
 
     return cols, gen()
 
 
 def code_file(coder: Coder, inp: Path, out: Path | None, fmt: str = "jsonl", top: int = 5,
               progress: Callable[[int], None] | None = None) -> dict:
+    """Code ``inp`` into ``out`` (stdout when None). A file is written whole or not at all: it is written
+    beside ``out`` as ``.part`` and renamed at the end, so a failure never leaves half a file (nor loses the
+    previous one)."""
     if not inp.is_file():
         raise InputError(f"{inp}: no such file")
     if inp.stat().st_size == 0:
@@ -81,40 +100,71 @@ def code_file(coder: Coder, inp: Path, out: Path | None, fmt: str = "jsonl", top
             raise InputError(f"--output {out} is the input file; writing it would destroy the input")
         if not out.parent.is_dir():
             raise InputError(f"--output {out}: folder {out.parent} does not exist")
+        if out.is_dir():
+            raise InputError(f"--output {out} is a folder: give a file name, e.g. {out / ('coded.' + fmt)}")
     enc = detect_encoding(inp)
     cols, rows = _rows(inp, enc)
-    sink = open(out, "w", newline="", encoding="utf-8") if out else sys.stdout
-    writer, renamed = None, {}
+    try:
+        if out is None:
+            rep = _code_rows(coder, cols, rows, sys.stdout, fmt, top, progress)
+        else:
+            with output_file(out, "w", newline="", encoding="utf-8") as sink:
+                rep = _code_rows(coder, cols, rows, sink, fmt, top, progress)
+    except OSError as e:
+        raise InputError(f"cannot write {out or 'the output'}: {e.strerror or e}") from None
+    finally:
+        rows.close()
+    return rep | {"encoding": enc}
+
+
+@contextmanager
+def output_file(path: Path, mode: str = "wb", **kw):
+    """Open ``path`` for writing whole-or-nothing: the data go to ``<name>.part`` beside it, renamed over it
+    only when the block ends without an error. Through a symlink the target is written and the link kept;
+    a device or a named pipe (/dev/stdout) is written straight."""
+    if path.exists() and not path.is_file():
+        with open(path, mode, **kw) as f:
+            yield f
+        return
+    target = path.resolve()
+    tmp = target.with_name(target.name + ".part")
+    try:
+        with open(tmp, mode, **kw) as f:
+            yield f
+        tmp.replace(target)
+    finally:
+        if tmp.is_file():
+            tmp.unlink()
+
+
+def _code_rows(coder: Coder, cols: list[str], rows: Iterator[dict], sink, fmt: str, top: int,
+               progress: Callable[[int], None] | None) -> dict:
+    writer = None
     if fmt == "csv":
         extra = [f"{k}_{i}" for i in range(1, top + 1) for k in ("soc", "title", "score")] + ["confident", "error"]
+        writer = csv.writer(sink)
         # An input column with an output column's name (a file coded before) is kept as "<name> (input)".
-        renamed = {c: f"{c} (input)" for c in cols if c in extra}
-        writer = csv.DictWriter(sink, fieldnames=[renamed.get(c, c) for c in cols] + extra, extrasaction="ignore")
-        writer.writeheader()
+        writer.writerow([f"{c} (input)" if c in extra else c for c in cols] + extra)
     n = errors = 0
-    try:
-        chunk: list[dict] = []
-        for r in rows:
-            chunk.append(r)
-            if len(chunk) >= CHUNK:
-                e = _flush(coder, chunk, n, sink, writer, top, renamed)
-                n, errors = n + len(chunk), errors + e
-                chunk = []
-                if progress:
-                    progress(n)
-        if chunk:
-            errors += _flush(coder, chunk, n, sink, writer, top, renamed)
+    chunk: list[dict] = []
+    for r in rows:
+        chunk.append(r)
+        if len(chunk) >= CHUNK:
+            errors += _flush(coder, chunk, n, sink, writer, top)
             n += len(chunk)
+            chunk = []
             if progress:
                 progress(n)
-    finally:
-        if out:
-            sink.close()
-    return {"rows": n, "errors": errors, "encoding": enc}
+    if chunk:
+        errors += _flush(coder, chunk, n, sink, writer, top)
+        n += len(chunk)
+        if progress:
+            progress(n)
+    return {"rows": n, "errors": errors}
 
 
-def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int, renamed: dict[str, str]) -> int:
-    ok = [i for i, r in enumerate(chunk) if r["title"].strip()]
+def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int) -> int:
+    ok = [i for i, r in enumerate(chunk) if r["title"].strip() and not r["extra"]]
     results = {}
     if ok:
         try:
@@ -131,7 +181,11 @@ def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int, 
     for i, r in enumerate(chunk):
         res = results.get(i)
         err = None
-        if res is None:
+        if r["extra"]:  # an unquoted comma, most likely: which field is the title is not certain
+            n = len(r["_raw"]) + len(r["extra"])
+            err = (f"{n} fields where the header has {len(r['_raw'])}; quote fields that contain commas. "
+                   f"Not coded; the fields beyond the header: {json.dumps(r['extra'], ensure_ascii=False)}")
+        elif res is None:
             err = "empty title"
         elif isinstance(res, Exception):
             err, res = str(res), None
@@ -148,11 +202,10 @@ def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int, 
                 obj["error"] = err
             sink.write(json.dumps(obj, ensure_ascii=False) + "\n")
         else:
-            out = {renamed.get(k, k): v for k, v in r["_raw"].items()}
+            coded = [""] * (3 * top) + [""]
             if res is not None:
-                for k, c in enumerate(res.candidates, 1):
-                    out.update({f"soc_{k}": c.soc_code, f"title_{k}": c.soc_title, f"score_{k}": c.score})
-                out["confident"] = res.confident
-            out["error"] = err or ""
-            writer.writerow(out)
+                for k, c in enumerate(res.candidates):
+                    coded[3 * k: 3 * k + 3] = [c.soc_code, c.soc_title, c.score]
+                coded[-1] = res.confident
+            writer.writerow(r["_raw"] + coded + [err or ""])
     return errors

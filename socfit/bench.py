@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from socfit.coder import Coder
+from socfit.errors import InputError
 from socfit.retrieve.normalize import is_ascii_english
 
 GOLD_COLS = ("soc_codes_acceptable", "soc_code", "soc_code_candidates", "soc_code_2018_candidates")
@@ -33,6 +34,16 @@ def acceptable(r: dict) -> set[str]:
         if r.get(k):
             return set(r[k].split("|"))
     return set()
+
+
+def label_counts(accs) -> dict[str, float]:
+    """SOC -> number of filings carrying it (a row with k acceptable codes counts 1/k for each): the filing
+    prior's counts, and what a held-out fold takes out of them."""
+    c: dict[str, float] = {}
+    for acc in accs:
+        for soc in acc:
+            c[soc] = c.get(soc, 0.0) + 1 / len(acc)
+    return c
 
 
 def score(golds: list[set[str]], preds: list[list[str]]) -> dict[str, float]:
@@ -80,10 +91,17 @@ def read_set(path: Path) -> list[dict]:
 def evaluate(coder: Coder, rows: list[dict], loo: bool = False, batch: int = 256) -> tuple[dict, list[list[str]]]:
     preds: list[list[str]] = []
     for i in range(0, len(rows), batch):
-        chunk = rows[i:i + batch]
-        res = coder.code_many([(r["title"], r.get("description") or None) for r in chunk], top=5, exclude_exact=loo,
-                              questions=False)
-        preds.extend([c.soc_code for c in x.candidates] for x in res)
+        pairs = [(r["title"], r.get("description") or None) for r in rows[i:i + batch]]
+        try:
+            res = coder.code_many(pairs, top=5, exclude_exact=loo, questions=False)
+        except InputError:  # a title the coder refuses ("50") is a miss, as in a batch file's error row
+            res = []
+            for pair in pairs:
+                try:
+                    res.extend(coder.code_many([pair], top=5, exclude_exact=loo, questions=False))
+                except InputError:
+                    res.append(None)
+        preds.extend([c.soc_code for c in x.candidates] if x else [] for x in res)
     return score([acceptable(r) for r in rows], preds), preds
 
 
@@ -102,12 +120,7 @@ def evaluate_cv(coder: Coder, rows: list[dict], folds: int = 5) -> tuple[dict, l
     try:
         for f in range(folds):
             part = idx[f::folds]
-            minus: dict[str, float] = {}
-            for i in part:
-                acc = acceptable(rows[i])
-                for soc in acc:
-                    minus[soc] = minus.get(soc, 0.0) + 1 / len(acc)
-            coder.filing_prior = rank.filing_prior(params, minus)
+            coder.filing_prior = rank.filing_prior(params, label_counts(acceptable(rows[i]) for i in part))
             coder._memo.clear()
             _, got = evaluate(coder, [rows[i] for i in part])
             for i, p in zip(part, got):
@@ -180,7 +193,8 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
                 for i, p in enumerate(preds):
                     f.write(json.dumps({"row": i, "candidates": [{"soc_code": c} for c in p]}) + "\n")
     # speed
-    titles = list(dict.fromkeys(all_titles))[:3000]  # unique titles: no repeat can flatter the figure
+    # unique titles (no repeat can flatter the figure) that the coder accepts (not "50")
+    titles = [t for t in dict.fromkeys(all_titles) if any(ch.isalpha() for ch in t)][:3000]
     coder._memo.clear()  # and nothing remembered from the accuracy runs above
     t = time.perf_counter()
     for i in range(0, len(titles), 256):

@@ -162,6 +162,11 @@ def code_cmd(
         return
     if title is None:
         raise InputError("give a job title, or --input FILE.csv")
+    from socfit.advisor.profile import check_text
+
+    check_text(title, "the title")
+    if duties:
+        check_text(duties, "--duties")
     res = coder.code(title, duties, top)
     if as_json:
         _dump(res.to_dict())
@@ -191,26 +196,17 @@ def advise_cmd(
     if output is not None and not output.parent.exists():
         raise InputError(f"the folder for {output} does not exist")
     if output is not None and output.is_dir():
-        raise InputError(f"{output} is a folder: give a file name, e.g. {output / ('report.' + fmt)}")
+        raise InputError(f"{output} is a folder: give a file name, e.g. {output / ('report.' + ('txt' if fmt == 'text' else fmt))}")
     advice = advise(load_profile(profile), candidates=n, pack=pack)
     body = render(advice.to_dict(), fmt)
     if output is None:
         sys.stdout.write(body if isinstance(body, str) else body.decode())
         return
-    data = body if isinstance(body, bytes) else body.encode("utf-8")
+    from socfit.batch import output_file
+
     try:
-        if output.exists() and not output.is_file():  # /dev/stdout, a named pipe: write straight to it
-            with open(output, "wb") as f:
-                f.write(data)
-        else:
-            target = output.resolve()  # through a symlink: write its target, keep the link
-            tmp = target.with_name(target.name + ".part")  # written whole, then renamed: never a half report
-            try:
-                tmp.write_bytes(data)
-                tmp.replace(target)
-            finally:
-                if tmp.is_file():
-                    tmp.unlink()
+        with output_file(output) as f:  # written whole, then renamed: never a half report
+            f.write(body if isinstance(body, bytes) else body.encode("utf-8"))
     except OSError as e:
         raise InputError(f"cannot write {output}: {e.strerror or e}") from None
     err.print(f"wrote {output}")

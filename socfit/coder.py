@@ -139,6 +139,8 @@ class Coder:
         notes: list[str] = []
         if not isinstance(title, str) or not title.strip():
             raise InputError("title is empty: give a job title (e.g. 'Data Scientist')")
+        if not any(ch.isalpha() for ch in title):  # "12345", "!!!": nothing to code, only noise to rank
+            raise InputError(f"title {title.strip()[:40]!r} has no words: give a job title (e.g. 'Data Scientist')")
         title = " ".join(title.split())
         if len(title) > MAX_TITLE:
             title = title[:MAX_TITLE]

@@ -553,3 +553,42 @@ def test_cli_advise_writes_through_a_symlink_and_reports_a_blocked_part_file(fix
     (tmp_path / "out.md.part").mkdir()
     r = _cli(str(profile_file), "--format", "md", "-o", str(tmp_path / "out.md"), pack=fixture_pack_path)
     assert r.returncode == 2 and r.stderr.startswith("error: cannot write") and "Traceback" not in r.stderr
+
+
+# ------------------------------------------------------------------------- review pass (session 4)
+@pytest.mark.parametrize("profile,where", [
+    ({"job_title": "Data\x00Scientist"}, r"job_title contains a control character \(U\+0000 at character 5\)"),
+    ({"job_title": "Dev", "duties": ["Build things", "Test\x1b[31m them"]}, r"duties contains a control character \(U\+001B"),
+    ({"job_title": "Dev", "degree": {"level": "master", "field": "Physics\x07"}}, r"degree.field contains a control character"),
+    ({"job_title": "Dev", "endeavor": "x\x7f"}, r"endeavor contains a control character \(U\+007F"),
+    ({"job_title": "Dev\ud800"}, r"job_title contains half of a UTF-16 surrogate pair \(U\+D800 at character 4\)"),
+    ({"job_title": "Dev", "duties": "Build \ud83d things"}, r"duties contains half of a UTF-16 surrogate pair"),
+])
+def test_control_characters_and_lone_surrogates_in_profile_text_are_refused(profile, where):
+    with pytest.raises(InputError, match=where):
+        validate_profile(profile)
+
+
+def test_tabs_and_line_breaks_in_profile_text_are_kept_as_text():
+    p = validate_profile({"job_title": "Data\tScientist", "duties": "Build models.\r\nTest them.\n"})
+    assert p["job_title"] == "Data Scientist" and p["duties"] == ["Build models.\r\nTest them."]
+
+
+def test_a_utf16_profile_file_is_named_as_utf16(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_bytes("job_title: Engineer\n".encode("utf-16"))
+    with pytest.raises(InputError, match="is UTF-16 text; save it as UTF-8"):
+        load_profile(f)
+
+
+def test_cli_advise_folder_output_suggests_a_txt_name_for_text(fixture_pack_path, profile_file, tmp_path):
+    r = _cli(str(profile_file), "-o", str(tmp_path), pack=fixture_pack_path)
+    assert r.returncode == 2 and "is a folder" in r.stderr and str(tmp_path / "report.txt") in r.stderr
+
+
+def test_unknown_field_names_are_shown_quoted_and_cut_short():
+    with pytest.raises(InputError, match=r"unknown degree field\(s\) '\\x1b\[31mred'; allowed"):
+        validate_profile({"job_title": "Dev", "degree": {"level": "master", "\x1b[31mred": 1}})
+    with pytest.raises(InputError) as e:
+        validate_profile({"job_title": "Dev", **{f"k{i:04}": 1 for i in range(3000)}})
+    assert "k0000, k0001" in str(e.value) and "and 2,990 more" in str(e.value) and len(str(e.value)) < 400

@@ -38,6 +38,22 @@ def test_empty_title_is_a_clear_error(coder, title):
         coder.code(title)
 
 
+@pytest.mark.parametrize("title", ["12345", "!!!", "- / -"])
+def test_title_without_letters_is_a_clear_error(coder, title):
+    with pytest.raises(InputError, match="has no words"):
+        coder.code(title)
+
+
+def test_batch_row_without_letters_gets_an_error_field_and_the_file_goes_on(coder, tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("title\n12345\nRegistered Nurse\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code_file(coder, src, out, fmt="jsonl")
+    rows = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert "has no words" in rows[0]["error"] and rows[0]["candidates"] == []
+    assert rows[1]["candidates"][0]["soc_code"] == "29-1141"
+
+
 def test_huge_duties_are_truncated_with_a_note(coder):
     r = coder.code("Software Developer", "Design software systems. " * 2000)
     assert any(str(MAX_DUTIES)[:2] in n and "truncated" in n for n in r.notes)
@@ -335,3 +351,12 @@ def test_real_pack_unqualified_titles_go_to_the_residual_code(real_pack, title, 
     assert codes[0] == first and not_first in codes[1:]
     ev = [(m.text, m.source) for m in r.candidates[0].matched_titles]
     assert len(ev) == len(set(ev))  # the same title is not shown twice as evidence
+
+
+def test_bench_counts_a_refused_title_as_a_miss_and_goes_on(coder):
+    from socfit import bench
+
+    rows = [{"title": "50", "soc_code": "51-4121"}, {"title": "Registered Nurse", "soc_code": "29-1141"}]
+    m, preds = bench.evaluate(coder, rows)
+    assert preds[0] == [] and preds[1]  # the refused row predicts nothing; the next one is still coded
+    assert m["n"] == 2 and m["top1"] <= 0.5

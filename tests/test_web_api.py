@@ -687,3 +687,86 @@ def test_failed_decision_keeps_code_note_and_profile_on_the_case_page(client):
     assert r.status_code == 422 and "not valid JSON" in r.text and 'id="d-code"' in r.text
     assert "my careful reasons</textarea>" in r.text and 'value="29-1141"' in r.text
     assert len(client.get(f"/api/cases/{cid}").json()["decisions"]) == 1
+
+
+def test_import_form_takes_a_case_file_of_1_mb_and_says_when_one_is_larger(client):
+    from socfit.web.security import CASE_FILE_LIMIT
+
+    tok = csrf(client)
+    doc = json.dumps({"format": "socfit-case", "version": 1, "name": "padded", "profile": {"job_title": "Nurse"}})
+    exact = doc[:-1].encode() + b" " * (CASE_FILE_LIMIT - len(doc)) + b"}"
+    assert len(exact) == CASE_FILE_LIMIT
+    r = client.post("/cases/import", data={"csrf_token": tok}, files={"file": ("case.json", exact)},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].endswith("?saved=imported")
+    assert client.get(r.headers["location"].split("?")[0].replace("/cases/", "/api/cases/")).json()["name"] == "padded"
+    r = client.post("/cases/import", data={"csrf_token": tok}, files={"file": ("case.json", exact + b" ")})
+    assert r.status_code == 422 and "a case file is at most 1 MB" in r.text and 'id="case-file"' in r.text
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/api/code", b'{"title": "Nurse \\ud800"}'),
+    ("/api/code", b'{"title": "Nurse", "\\udc00": 1}'),
+    ("/api/advise", b'{"job_title": "Nurse", "employer": "Acme \\ud800"}'),
+    ("/api/cases", b'{"name": "\\ud800", "profile": {"job_title": "Nurse"}}'),
+    ("/api/cases/import", b'{"format": "socfit-case", "version": 1, "profile": {"job_title": "Nurse"},'
+                          b' "decisions": [{"soc_code": "29-1141", "note": "\\udfff"}]}'),
+])
+def test_json_with_a_lone_surrogate_escape_is_422_not_500(client, path, body):
+    before = len(client.get("/api/cases").json())
+    r = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and "half of a UTF-16 surrogate pair" in r.json()["detail"], r.text
+    assert len(client.get("/api/cases").json()) == before
+    paired = client.post("/api/code", content=b'{"title": "Nurse \\ud83d\\ude00"}',
+                         headers={"content-type": "application/json"})  # a whole pair is text
+    assert paired.status_code == 200 and paired.json()["title"] == "Nurse \U0001F600"
+
+
+def test_forms_and_case_files_with_a_lone_surrogate_escape_are_422_not_500(client):
+    tok = csrf(client)
+    before = len(client.get("/api/cases").json())
+    r = client.post("/cases", data={"csrf_token": tok, "profile_json": '{"job_title": "Nurse", "employer": "\\ud800"}'})
+    assert r.status_code == 422 and "half of a UTF-16 surrogate pair" in r.text
+    doc = b'{"format": "socfit-case", "version": 1, "name": "\\ud800", "profile": {"job_title": "Nurse"}}'
+    r = client.post("/cases/import", data={"csrf_token": tok}, files={"file": ("case.json", doc)})
+    assert r.status_code == 422 and "the case file holds" in r.text and 'id="case-file"' in r.text
+    assert len(client.get("/api/cases").json()) == before
+
+
+@pytest.mark.parametrize("body, message", [
+    (b'{"title": "Nurse", "top": NaN}', "finite number"),
+    (b'{"title": "Nurse", "top": Infinity}', "finite number"),
+    (b'{"title": "Nurse", "top": ' + b"9" * 5000 + b"}", "could not be read as JSON"),
+])
+def test_json_nan_infinity_or_a_5000_digit_number_is_422_not_500(client, body, message):
+    r = client.post("/api/code", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 422 and message in json.dumps(r.json()["detail"]), r.text
+
+
+def test_decision_for_a_case_deleted_meanwhile_keeps_the_code_and_note(client):
+    tok = csrf(client)
+    cid = client.post("/api/cases", json={"profile": {"job_title": "Nurse"}}).json()["id"]
+    assert client.delete(f"/api/cases/{cid}").status_code == 204
+    r = client.post(f"/cases/{cid}/decisions", data={"csrf_token": tok, "soc_code": "29-1141",
+                                                     "note": "my careful reasons"})
+    assert r.status_code == 404 and f"no case {cid}: it was deleted meanwhile" in r.text and "not recorded" in r.text
+    assert "29-1141" in r.text and "my careful reasons" in r.text
+    r = client.post(f"/cases/{cid}/decisions", data={"csrf_token": tok, "soc_code": "nope", "note": "still mine"})
+    assert r.status_code == 404 and "still mine" in r.text
+
+
+def test_decision_from_the_result_page_for_a_deleted_case_can_be_saved_as_a_new_case(real_client):
+    tok = csrf(real_client)
+    profile = {"job_title": "Registered Nurse", "duties": ["Administer medications to patients"]}
+    cid = real_client.post("/api/cases", json={"profile": profile}).json()["id"]
+    assert real_client.delete(f"/api/cases/{cid}").status_code == 204
+    r = real_client.post(f"/cases/{cid}/decisions", data={
+        "csrf_token": tok, "profile_json": json.dumps(profile), "soc_code": "29-1141", "note": "my careful reasons"})
+    assert r.status_code == 404 and 'id="save-error"' in r.text and f"no case {cid}: it was deleted meanwhile" in r.text
+    assert 'id="rec-h"' in r.text and 'action="/cases" class="save stack" id="save-form"' in r.text
+    assert "my careful reasons</textarea>" in r.text and '<option value="29-1141" selected>' in r.text
+    assert 'value="Registered Nurse"' in r.text
+    r = real_client.post("/cases", data={"csrf_token": tok, "profile_json": json.dumps(profile), "soc_code": "29-1141",
+                                         "note": "my careful reasons", "name": "Registered Nurse"},
+                         follow_redirects=False)
+    assert r.status_code == 303

@@ -15,7 +15,6 @@ How a recommendation is chosen (docs/advisor.md states every rule and weight):
 from __future__ import annotations
 
 import copy
-
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -336,8 +335,9 @@ class _Advisor:
         # never changes the next.
         edu, onet_occs, oflc_edu, oflc_a = copy.deepcopy(
             (cd.education_distribution, cd.onet_occupations, cd.oflc.get("education"), cd.oflc.get("appendix_a")))
-        supported = (c.fit >= best_fit and c.coverage != 0.0 or  # the best fit is supported unless no duty matches
-                     c.fit >= best_fit - FIT_TOLERANCE and (c.coverage is None or 0 < c.coverage >= self.need_coverage)) \
+        covers = c.coverage is None or c.coverage > 0  # no duties given, or at least one matched
+        enough = c.coverage is None or c.coverage >= self.need_coverage
+        supported = covers and (c.fit >= best_fit or c.fit >= best_fit - FIT_TOLERANCE and enough) \
             and not (c.soc.startswith(LICENSED) and c.title_score == 0.0)
         out = {
             "rank": 0, "soc_code": c.soc, "soc_title": cd.title, "onet_code": c.onet, "onet_title": cd.onet_title,

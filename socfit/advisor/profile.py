@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,10 @@ DUTY_ITEMS_LIMIT = 60
 FIELD_LIMIT = 200
 FILE_LIMIT = 1_000_000  # bytes: a profile is a page of text, not a document dump
 NUMBER_LIMITS = {"years_experience": (0, 70), "salary": (0, 10_000_000), "supervises": (0, 100_000)}
+# Not text: control characters (NUL, escape...; not tabs or line breaks), which come from a binary paste or a
+# broken export and would reach the reports as they are, and half of a UTF-16 surrogate pair (JSON can escape
+# one, "\ud800"), which no UTF-8 report can hold.
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
 FIELDS = ("job_title", "duties", "degree", "years_experience", "endeavor", "salary", "supervises",
           "country_title", "soc_code", "employer", "industry")
 
@@ -43,7 +48,8 @@ def load_profile(path: str | Path) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(f"{p} is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+        what = "is UTF-16 text" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else f"is not UTF-8 text (byte {e.start})"
+        raise InputError(f"{p} {what}; save it as UTF-8") from None
     return validate_profile(parse_profile_text(text, p.name), source=p.name)
 
 
@@ -78,7 +84,7 @@ def validate_profile(data: Any, source: str = "profile") -> dict[str, Any]:
                          f"not {type(data).__name__}")
     unknown = sorted(set(map(str, data)) - set(FIELDS))
     if unknown:
-        raise InputError(f"{source}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(FIELDS)}")
+        raise InputError(f"{source}: unknown field(s) {_names(unknown)}; allowed: {', '.join(FIELDS)}")
     out: dict[str, Any] = {}
     title = data.get("job_title")
     if title is not None and not isinstance(title, str):
@@ -95,6 +101,7 @@ def validate_profile(data: Any, source: str = "profile") -> dict[str, Any]:
             v = str(v)
         if not isinstance(v, str):
             raise InputError(f"{source}: {key} must be text, not {type(v).__name__}")
+        check_text(v, f"{source}: {key}")
         v = " ".join(v.split())
         if len(v) > limit:
             raise InputError(f"{source}: {key} is {len(v):,} characters; the limit is {limit:,}")
@@ -134,6 +141,8 @@ def _duties(v: Any, source: str) -> list[str]:
         raise InputError(f"{source}: duties must be text or a list of texts")
     if len(items) > DUTY_ITEMS_LIMIT:
         raise InputError(f"{source}: duties has {len(items)} items; the limit is {DUTY_ITEMS_LIMIT}")
+    for x in items:
+        check_text(x, f"{source}: duties")
     total = sum(len(x) for x in items)
     if total > DUTIES_LIMIT:
         raise InputError(f"{source}: duties are {total:,} characters; the limit is {DUTIES_LIMIT:,} "
@@ -148,12 +157,13 @@ def _degree(v: Any, source: str) -> dict[str, Any]:
         raise InputError(f"{source}: degree must be a mapping like {{level: master, field: Computer Science}}")
     extra = sorted(set(map(str, v)) - {"level", "field", "cip"})
     if extra:
-        raise InputError(f"{source}: unknown degree field(s) {', '.join(extra)}; allowed: level, field, cip")
+        raise InputError(f"{source}: unknown degree field(s) {_names(extra)}; allowed: level, field, cip")
     if not v.get("level"):
         raise InputError(f"{source}: degree.level is missing; give one of {', '.join(DEGREE_LEVELS)}")
     for k in ("level", "field", "cip"):
-        if v.get(k) is not None and not isinstance(v[k], (str, int, float)) or isinstance(v.get(k), bool):
-            raise InputError(f"{source}: degree.{k} must be text, not {type(v[k]).__name__}")
+        x = v.get(k)
+        if isinstance(x, bool) or x is not None and not isinstance(x, (str, int, float)):
+            raise InputError(f"{source}: degree.{k} must be text, not {type(x).__name__}")
     level = str(v.get("level")).strip().lower()
     level = DEGREE_ALIASES.get(level, level)
     if level not in DEGREE_LEVELS:
@@ -161,6 +171,7 @@ def _degree(v: Any, source: str) -> dict[str, Any]:
     out: dict[str, Any] = {"level": level}
     field = v.get("field")
     if field is not None and str(field).strip():
+        check_text(str(field), f"{source}: degree.field")
         field = " ".join(str(field).split())
         if len(field) > FIELD_LIMIT:
             raise InputError(f"{source}: degree.field is {len(field)} characters; the limit is {FIELD_LIMIT}")
@@ -184,6 +195,24 @@ def _cip(text: str, source: str) -> str:
         head, tail = digits[:2], digits[2:]
         tail = tail.ljust(2 if len(tail) <= 2 else 4, "0") if tail else ""
     return f"{head}.{tail}" if tail else head
+
+
+def check_text(text: str, what: str) -> None:
+    """InputError when ``text`` holds a character that is not text (see _NOT_TEXT), naming it and where."""
+    m = _NOT_TEXT.search(text)
+    if m:
+        c = ord(m.group())
+        if 0xDC80 <= c <= 0xDCFF:  # how Python keeps an undecodable byte of a command-line argument
+            kind = f"a byte that is not UTF-8 (0x{c - 0xDC00:02X}"
+        else:
+            kind = f"{'half of a UTF-16 surrogate pair' if 0xD800 <= c <= 0xDFFF else 'a control character'} (U+{c:04X}"
+        raise InputError(f"{what} contains {kind} at character {m.start() + 1}), which is not text; remove it")
+
+
+def _names(keys: list[str], most: int = 10) -> str:
+    """Field names for an error message: unprintable ones quoted, long ones and long lists cut short."""
+    shown = [k if k.isprintable() and len(k) <= 40 else _show(k, 40) for k in keys[:most]]
+    return ", ".join(shown) + (f" and {len(keys) - most:,} more" if len(keys) > most else "")
 
 
 def _show(v: Any, limit: int = 60) -> str:

@@ -135,18 +135,17 @@ def _entries(pack: Pack) -> list[tuple[str, str, str, str]]:
 
 def residual_links(pack: Pack) -> dict[str, tuple[str, frozenset[str]]]:
     """Qualified code -> (its residual "All Other" code, the qualifier words), for each detailed code whose SOC
-    title is a residual's head with words in front, in the same broad group: "Pediatric Surgeons" ->
-    ("29-1249" Surgeons, All Other, {"pediatric"}); "Mechanical Engineers" -> ("17-2199", {"mechanical"})."""
+    title is the residual's head with words in front, in the same broad group: "Pediatric Surgeons" ->
+    ("29-1249" Surgeons, All Other, {"pediatric"}); "Graphic Designers" -> ("27-1029", {"graphic"})."""
     rows = [(r[0], r[1]) for r in pack.rows("SELECT soc_code, title FROM soc_groups WHERE level='detailed'")]
-    residual = {s[:6]: normalize_title(t.split(",")[0]).split() for s, t in rows if t.endswith("All Other")}
+    residual = {s[:6]: (s, normalize_title(t.split(",")[0]).split()) for s, t in rows if t.endswith("All Other")}
     out = {}
     for soc, title in rows:
-        head = residual.get(soc[:6])
+        res, head = residual.get(soc[:6], (None, []))
         words = normalize_title(title.split(",")[0]).split()
-        if title.endswith("All Other") or not head or len(words) <= len(head) or words[-len(head):] != head:
+        if res is None or title.endswith("All Other") or len(words) <= len(head) or words[-len(head):] != head:
             continue
         qual = frozenset(w for w in words[:-len(head)] if w not in _QUAL_STOP)
-        res = next(s for s, t in rows if s[:6] == soc[:6] and t.endswith("All Other"))
         if qual:
             out[soc] = (res, qual)
     return out

@@ -94,6 +94,8 @@ def filing_prior(params: dict, minus: dict[str, float] | None = None) -> dict[st
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the k largest scores, best first."""
     k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, np.int64)
     idx = np.argpartition(scores, len(scores) - k)[len(scores) - k:]
     return idx[np.argsort(-scores[idx])]
 
@@ -164,7 +166,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                 if s * w > r[2]:
                     r[2] = s * w
                 r[3] += e * w
-                if s > 0.5 and len(evidence[soc]) < 3 and all(e[0] != raw[i] for e in evidence[soc]):
+                if s > 0.5 and len(evidence[soc]) < 3 and all(m[0] != raw[i] for m in evidence[soc]):
                     evidence[soc].append((raw[i], src, s))
         occ_arr = ix.occ_emb["minilm"] @ q.vec
         occ = occ_arr.tolist()

@@ -8,15 +8,25 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Form, Path as PathParam, Query, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, Form, Path as PathParam, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 
 from socfit.errors import InputError
 from socfit.web.engine import Engine
+from socfit.web.forms import check_text
 from socfit.web.models import CodeRequest, NewCase, NewDecision, Profile
 
-router = APIRouter(prefix="/api")
+
+async def text_only(request: Request) -> None:
+    """Every JSON body, before a route or a model sees it: an escaped lone surrogate ("\\ud800") is bad input
+    (422), not a 500 when it is stored or sent back. FastAPI has parsed the body already; this reads its cache."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype.startswith("application/") and ctype.endswith(("/json", "+json")) and b"\\u" in await request.body():
+        check_text(await request.json(), "the request body")
+
+
+router = APIRouter(prefix="/api", dependencies=[Depends(text_only)])
 CaseId = Annotated[int, PathParam(ge=1, le=2**53, description="Case number")]  # the pages' too
 CASE_PAGE = 200  # cases per list request (API and page)
 CaseOffset = Annotated[int, Query(ge=0, le=2**53, description=f"Cases to skip: offset={CASE_PAGE} is the next page; "

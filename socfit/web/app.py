@@ -8,6 +8,7 @@ an unexpected error is a 500 with no details, logged on the server.
 from __future__ import annotations
 
 import logging
+import math
 import os
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -72,9 +73,11 @@ def _unreadable(exc: StarletteHTTPException) -> str | None:
     reason as the exception's cause."""
     cause = exc.__cause__ or exc.__context__
     if isinstance(cause, UnicodeDecodeError):
-        return "the request body must be UTF-8 JSON (other encodings and charsets are not read)"
+        return "the request body must be UTF-8 JSON (a charset parameter is not read)"
     if isinstance(cause, RecursionError):
         return "the request body is nested too deeply to be a profile or a case"
+    if isinstance(cause, ValueError):  # e.g. an integer of more than 4,300 digits
+        return f"the request body could not be read as JSON ({cause})"
     if isinstance(cause, MultiPartException):
         if "maximum size" in cause.message:
             return "a form field is larger than 1 MB: shorten it, or send long text as a file or a JSON body"
@@ -103,8 +106,10 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError):
         if _is_api(request):
-            return JSONResponse({"detail": jsonable_encoder(exc.errors(), custom_encoder={bytes: lambda b: b.decode(
-                "utf-8", "replace")})}, status_code=422)
+            # the inputs are echoed: bytes as text, NaN and infinities (not JSON) as their names
+            return JSONResponse({"detail": jsonable_encoder(exc.errors(), custom_encoder={
+                bytes: lambda b: b.decode("utf-8", "replace"), float: lambda f: f if math.isfinite(f) else str(f)})},
+                status_code=422)
         msgs = "; ".join(f"{'.'.join(map(str, e.get('loc', ())[1:]))}: {e.get('msg')}" for e in exc.errors())
         return reply(request, 422, msgs or "invalid request")
 

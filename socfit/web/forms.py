@@ -84,6 +84,18 @@ def load_json_field(raw: str | None, what: str) -> Any:
     if not raw:
         return None
     try:
-        return json.loads(raw)
+        value = json.loads(raw)
     except (ValueError, RecursionError):  # RecursionError: nested too deep
         raise InputError(f"{what} is not valid JSON") from None
+    return check_text(value, what) if "\\u" in raw else value
+
+
+def check_text(value: Any, what: str) -> Any:
+    """Parsed JSON as it is, or InputError when a string in it holds half of a UTF-16 surrogate pair. JSON can
+    escape one ("\\ud800") but no UTF-8 text can hold it: storing, rendering or sending it back would fail."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise InputError(f"{what} holds {e.object[e.start:e.end]!r}, half of a UTF-16 surrogate pair, which is "
+                         "not text: send UTF-8 text") from None
+    return value

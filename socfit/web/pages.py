@@ -16,13 +16,12 @@ from starlette.datastructures import UploadFile
 from socfit.errors import CodeError, InputError
 from socfit.web.api import CASE_PAGE, REPORT_TYPES, CaseId, CaseOffset, batch_response, report_response
 from socfit.web.cases import CaseNotFound
-from socfit.web.forms import DEGREE_LEVELS, FIELDS, form_from_profile, load_json_field, profile_from_form
-from socfit.web.security import (AUTH_COOKIE, check_csrf, csrf_token, safe_next, session_value, set_csrf_cookie,
-                                 token_ok)
+from socfit.web.forms import DEGREE_LEVELS, FIELDS, check_text, form_from_profile, load_json_field, profile_from_form
+from socfit.web.security import (AUTH_COOKIE, CASE_FILE_LIMIT, check_csrf, csrf_token, safe_next, session_value,
+                                 set_csrf_cookie, token_ok)
 from socfit.web.views import wage_scale
 
 router = APIRouter(include_in_schema=False)
-CASE_FILE_LIMIT = 1 << 20
 
 
 def page(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> Response:
@@ -228,13 +227,30 @@ async def case_decide(request: Request, case_id: CaseId) -> Response:
     store = request.app.state.cases
     sent = {k: _text(form, k) for k in ("soc_code", "note", "profile_json", "recommended")}
     try:
-        profile = load_json_field(sent["profile_json"], "the profile")
-        await run_in_threadpool(store.decide, case_id, sent["soc_code"], sent["note"], profile,
-                                sent["recommended"] or None)
-    except InputError as e:  # the case page, with the error and the decision as typed (to correct and send again)
-        case = await run_in_threadpool(store.get, case_id)
-        return page(request, "case.html", {"case": case, "error": str(e), "sent": sent}, 422)
+        try:
+            profile = load_json_field(sent["profile_json"], "the profile")
+            await run_in_threadpool(store.decide, case_id, sent["soc_code"], sent["note"], profile,
+                                    sent["recommended"] or None)
+        except InputError as e:  # the case page, with the error and the decision as typed (to correct and send again)
+            case = await run_in_threadpool(store.get, case_id)
+            return page(request, "case.html", {"case": case, "error": str(e), "sent": sent}, 422)
+    except CaseNotFound:  # deleted meanwhile (another tab, another person)
+        return await decision_without_case(request, case_id, sent)
     return RedirectResponse(f"/cases/{case_id}?saved=decision", 303)
+
+
+async def decision_without_case(request: Request, case_id: int, sent: dict[str, str]) -> Response:
+    """A decision for a case that no longer exists, with nothing typed lost (404): given the profile it was made
+    on (the result page's form), the result page again, to save it all as a new case; else the code and note."""
+    lost = f"{CaseNotFound(case_id)}: it was deleted meanwhile, so this decision was not recorded"
+    try:
+        advice = await run_in_threadpool(request.app.state.engine.advise,
+                                         load_json_field(sent["profile_json"], "the profile"), 4)
+    except InputError:  # no usable profile (the case page's form): the case's own profile went with it
+        note = f"; your note: {sent['note']}" if sent["note"] else ""
+        return error_page(request, 404, f"{lost}: code {sent['soc_code'] or '(none)'}{note}", heading="No such case")
+    sent = {**sent, "name": advice["profile"]["job_title"]}
+    return await result_page(request, advice, 4, sent=sent, error=f"{lost}: save it as a new case.", status=404)
 
 
 @router.post("/cases/{case_id}/delete")
@@ -259,7 +275,7 @@ async def case_import(request: Request) -> Response:
             doc = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError) as e:  # RecursionError: nested too deep
             raise InputError(f"the case file is not UTF-8 JSON ({e})") from None
-        cid = await run_in_threadpool(store.import_, doc)
+        cid = await run_in_threadpool(store.import_, check_text(doc, "the case file"))
     except InputError as e:
         return await cases_list(request, error=str(e), status=422)
     return RedirectResponse(f"/cases/{cid}?saved=imported", 303)

@@ -1,6 +1,7 @@
 """The web app's guard: one ASGI middleware in front of everything, so no route can forget a check.
 
-What it enforces, in order: request size limits by path (20 MB for the batch uploads, 1 MB elsewhere; 413
+What it enforces, in order: request size limits by path (20 MB for the batch uploads, 1 MB elsewhere, plus
+room for the form around a 1 MB case file on /cases/import; 413
 before the body is read when Content-Length says so, and while streaming otherwise); the Host header
 (loopback names only when no token is set, which defeats DNS rebinding against a server on 127.0.0.1); the
 token (``Authorization: Bearer`` or the login cookie) when one is set; cross-site writes (a POST whose Origin
@@ -22,7 +23,11 @@ from fastapi import HTTPException, Request
 
 JSON_LIMIT = 1 << 20  # 1 MB: a profile is at most ~30 KB
 UPLOAD_LIMIT = 20 << 20  # 20 MB: CSV uploads
-UPLOAD_PATHS = {"/batch", "/api/batch"}  # the only routes that take UPLOAD_LIMIT
+CASE_FILE_LIMIT = JSON_LIMIT  # a case file, as the API's body or the file of the /cases/import form
+FORM_OVERHEAD = 64 << 10  # the form's other fields and multipart headers around a file
+# The only routes above JSON_LIMIT: the batch uploads, and the import form, so that a case file of 1 MB fits
+# (the page then says so itself if the file is larger, with the cases page kept).
+PATH_LIMITS = {"/batch": UPLOAD_LIMIT, "/api/batch": UPLOAD_LIMIT, "/cases/import": CASE_FILE_LIMIT + FORM_OVERHEAD}
 CSRF_COOKIE = "socfit_csrf"
 CSRF_FIELD = "csrf_token"
 AUTH_COOKIE = "socfit_auth"
@@ -59,7 +64,7 @@ def session_value(token: str) -> str:
 
 def limit_for(path: str) -> int:
     """By path, never by the client's Content-Type (which would let any route take 20 MB)."""
-    return UPLOAD_LIMIT if path in UPLOAD_PATHS else JSON_LIMIT
+    return PATH_LIMITS.get(path, JSON_LIMIT)
 
 
 def token_ok(given: str, token: str) -> bool:
