@@ -88,45 +88,89 @@ def read_set(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def evaluate(coder: Coder, rows: list[dict], loo: bool = False, batch: int = 256) -> tuple[dict, list[list[str]]]:
-    preds: list[list[str]] = []
+def code_rows(coder: Coder, rows: list[dict], loo: bool = False, top: int = 5, batch: int = 256) -> list:
+    """The coder's result for each row (None for a title it refuses, such as "50")."""
+    out: list = []
     for i in range(0, len(rows), batch):
         pairs = [(r["title"], r.get("description") or None) for r in rows[i:i + batch]]
         try:
-            res = coder.code_many(pairs, top=5, exclude_exact=loo, questions=False)
-        except InputError:  # a title the coder refuses ("50") is a miss, as in a batch file's error row
+            res = coder.code_many(pairs, top=top, exclude_exact=loo, questions=False)
+        except InputError:  # a title the coder refuses is a miss, as in a batch file's error row
             res = []
             for pair in pairs:
                 try:
-                    res.extend(coder.code_many([pair], top=5, exclude_exact=loo, questions=False))
+                    res.extend(coder.code_many([pair], top=top, exclude_exact=loo, questions=False))
                 except InputError:
                     res.append(None)
-        preds.extend([c.soc_code for c in x.candidates] if x else [] for x in res)
+        out.extend(res)
+    return out
+
+
+def evaluate(coder: Coder, rows: list[dict], loo: bool = False, batch: int = 256) -> tuple[dict, list[list[str]]]:
+    preds = [[c.soc_code for c in x.candidates] if x else [] for x in code_rows(coder, rows, loo, 5, batch)]
     return score([acceptable(r) for r in rows], preds), preds
 
 
+def title_only_dists(coder: Coder, rows: list[dict], loo: bool = False, top: int = 30) -> list:
+    """For each row the coder's (code, probability) list as the filing conventions see it, with the
+    conventions off; None where they do not apply (refused, non-English, with duties)."""
+    from socfit.retrieve.conventions import Conventions
+
+    saved, coder.conventions = coder.conventions, Conventions()
+    coder._memo.clear()
+    try:
+        res = code_rows(coder, rows, loo, top)
+    finally:
+        coder.conventions = saved
+        coder._memo.clear()
+    return [[(c.soc_code, c.score) for c in x.candidates]
+            if x and x.language == "en" and not (r.get("description") or "").strip() else None
+            for r, x in zip(rows, res)]
+
+
+def fold_contributions(dists: list, accs: list[set[str]], groups: set[str] | None) -> dict:
+    """The filing conventions' soft counts that these rows of one set add, learning only from codes in the
+    set's domain (scripts/train_filing_conventions.py)."""
+    from socfit.retrieve.conventions import add, contributions
+
+    total: dict = {}
+    for d, acc in zip(dists, accs):
+        if d and acc:
+            add(total, contributions(d, acc, groups))
+    return total
+
+
 def evaluate_cv(coder: Coder, rows: list[dict], folds: int = 5) -> tuple[dict, list[list[str]]]:
-    """Score a labelled filing set whose labels also built the filing prior: each fold is coded with its own
-    labels taken out of the prior's counts, so the figure is what an unseen filing gets."""
+    """Score a labelled filing set whose labels also built the filing prior and conventions: each fold is
+    coded with its own labels taken out of the prior's counts and its own filings out of the conventions,
+    so the figure is what an unseen filing gets."""
     from socfit.retrieve import rank
 
+    from socfit.retrieve.conventions import domain
+
     params = rank.filing_prior_params()
-    if not params or not coder.filing_prior:
+    if not (params and coder.filing_prior) and not coder.conventions:
         return evaluate(coder, rows)
+    groups = domain(acceptable(r) for r in rows)
     idx = list(range(len(rows)))
     random.Random(0).shuffle(idx)
     preds: list[list[str]] = [[] for _ in rows]
-    saved = coder.filing_prior
+    saved, saved_conv = coder.filing_prior, coder.conventions
     try:
         for f in range(folds):
             part = idx[f::folds]
-            coder.filing_prior = rank.filing_prior(params, label_counts(acceptable(rows[i]) for i in part))
+            fold = [rows[i] for i in part]
+            if params and saved:
+                coder.filing_prior = rank.filing_prior(params, label_counts(acceptable(r) for r in fold))
+            if saved_conv:
+                coder.conventions = saved_conv.minus(
+                    fold_contributions(title_only_dists(coder, fold), [acceptable(r) for r in fold], groups))
             coder._memo.clear()
-            _, got = evaluate(coder, [rows[i] for i in part])
+            _, got = evaluate(coder, fold)
             for i, p in zip(part, got):
                 preds[i] = p
     finally:
-        coder.filing_prior = saved
+        coder.filing_prior, coder.conventions = saved, saved_conv
         coder._memo.clear()
     return score([acceptable(r) for r in rows], preds), preds
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from socfit.errors import InputError
 from socfit.pack.store import Pack
-from socfit.retrieve import rank
+from socfit.retrieve import conventions, rank
 from socfit.retrieve.index import TitleIndex, get_index, split_duties
 from socfit.retrieve.normalize import is_ascii_english, is_vague, normalize_title
 
@@ -73,6 +73,7 @@ class Coder:
         self.ix: TitleIndex = get_index(pack, models)
         self.weights = rank.load_weights()
         self.filing_prior = rank.filing_prior(rank.filing_prior_params())
+        self.conventions = conventions.load()
         from socfit.retrieve.encoders import get_encoder
 
         self.minilm = get_encoder("minilm")
@@ -168,7 +169,17 @@ class Coder:
             fp = self.filing_prior
             bias = np.array([fp.get(s, 0.0) for s in socs], dtype=np.float32)
         p = rank.score(X, self.weights[kind], bias)
-        order = np.argsort(-p)[:max(top, 2)]
+        moved = None
+        if kind == "en" and self.conventions and len(socs):  # title only: where such filings really end up
+            socs, p, moved, via = self.conventions.apply(socs, p.tolist())
+            p = np.asarray(p)
+            X = np.vstack([X, np.zeros((len(socs) - len(X), X.shape[1]), dtype=X.dtype)])
+            if bias is not None:
+                bias = np.concatenate([bias, np.zeros(len(socs) - len(bias), dtype=np.float32)])
+            for soc, src in via.items():
+                ev[soc] = [(f"filings whose title reads as {src} {self.ix.soc_titles.get(src, '')}".rstrip(),
+                            "filing conventions", 0.0)]
+        order = np.argsort(-p, kind="stable")[:max(top, 2)]
         cands = []
         for j in order:
             soc = socs[j]
@@ -177,7 +188,8 @@ class Coder:
                           self.ix.onet_titles.get(onet, ""),
                           [Match(t, s, round(v, 3)) for t, s, v in ev.get(soc, [])[:3]],
                           features={**{f: round(float(x), 4) for f, x in zip(rank.FEATURES, X[j])},
-                                    "filing_prior": round(float(bias[j]), 4) if bias is not None else 0.0})
+                                    "filing_prior": round(float(bias[j]), 4) if bias is not None else 0.0,
+                                    "filing_convention": round(float(moved[j]), 4) if moved is not None else 0.0})
             if q.duty_vecs is not None and len(duty_list):
                 c.matched_tasks = self._task_evidence(soc, q.duty_vecs, duty_list)
             cands.append(c)

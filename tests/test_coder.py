@@ -280,8 +280,11 @@ def test_bench_scores_dev_folds_without_their_own_labels(coder, monkeypatch):
     from socfit import bench
     from socfit.retrieve import rank
 
+    from socfit.retrieve.conventions import Conventions
+
     params = {"weight": 0.4, "smoothing": 1.0, "temperature": 1.0, "counts": {"15-1252": 4.0}}
     monkeypatch.setattr(rank, "filing_prior_params", lambda: params)
+    monkeypatch.setattr(coder, "conventions", Conventions())  # the prior alone (tests/test_conventions.py)
     saved = coder.filing_prior = rank.filing_prior(params)
     seen = []
     real = rank.score

@@ -1,0 +1,137 @@
+"""Learn the filing conventions: where real filings end up when the coder ranks a title a given way; writes
+socfit/data/filing_conventions.json (socfit/retrieve/conventions.py says how they are applied).
+
+Each labelled filing in ../shared/dev is coded as `socfit bench` codes it (5 folds, the fold's own labels out
+of the filing prior, conventions off); the probability the coder gave each code is credited to the code the
+filing carried. The mixing weight ``lambda`` and the smoothing ``alpha`` are chosen by 5-fold cross-validation
+(each fold's own filings out of the table), under the same cap as the filing prior: O*NET reported titles,
+scored leave-one-out with the full table, may lose at most 0.01 top-1 or top-5.
+
+Run after scripts/calibrate.py (the conventions work on the calibrated probabilities).
+usage: .venv/bin/python scripts/train_filing_conventions.py [--dev ../shared/dev]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+
+from socfit import bench
+from socfit.api import get_pack
+from socfit.coder import Coder
+from socfit.retrieve import rank
+from socfit.retrieve.conventions import Conventions, add, domain
+
+LAMBDAS = [0.0, 0.3, 0.5, 0.7, 0.9]
+ALPHAS = [0.5, 1.0, 2.0, 4.0]
+MIN_COUNTS = [0.0, 0.5, 1.0, 2.0]
+MAX_GENERAL_LOSS = 0.01
+
+
+def cv_dists(coder: Coder, rows: list[dict], folds: int) -> tuple[list, list[list[int]]]:
+    """Each row's distribution as `socfit bench` sees it before the conventions, and the folds."""
+    params = rank.filing_prior_params()
+    idx = list(range(len(rows)))
+    random.Random(0).shuffle(idx)  # the same folds as bench.evaluate_cv
+    parts = [idx[f::folds] for f in range(folds)]
+    dists: list = [None] * len(rows)
+    saved = coder.filing_prior
+    try:
+        for part in parts:
+            fold = [rows[i] for i in part]
+            if params and saved:
+                coder.filing_prior = rank.filing_prior(params, bench.label_counts(bench.acceptable(r) for r in fold))
+            for i, d in zip(part, bench.title_only_dists(coder, fold)):
+                dists[i] = d
+    finally:
+        coder.filing_prior = saved
+        coder._memo.clear()
+    return dists, parts
+
+
+def accuracy(items, conv: Conventions) -> tuple[float, float]:
+    """Top-1 / top-5 over (distribution, acceptable codes); rows the conventions skip count as they were."""
+    h1 = h5 = 0
+    for d, acc in items:
+        if not d:
+            continue
+        if conv:
+            socs, p, _, _ = conv.apply([s for s, _ in d], [q for _, q in d])
+            top = [socs[j] for j in np.argsort(-np.asarray(p), kind="stable")[:5]]
+        else:
+            top = [s for s, _ in d[:5]]
+        h1 += top[0] in acc
+        h5 += any(s in acc for s in top)
+    n = max(sum(1 for d, _ in items if d), 1)
+    return h1 / n, h5 / n
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dev", default=str(Path(__file__).resolve().parents[2] / "shared" / "dev"))
+    ap.add_argument("--folds", type=int, default=5)
+    a = ap.parse_args()
+    coder = Coder(get_pack())
+    sets = {f.stem: bench.read_set(f) for f in sorted(Path(a.dev).glob("*.csv"))}
+    data = {}
+    for k, rows in sets.items():
+        dists, parts = cv_dists(coder, rows, a.folds)
+        accs = [bench.acceptable(r) for r in rows]
+        groups = domain(accs)
+        data[k] = (dists, accs, parts, groups)
+        print(f"{k}: {sum(1 for d in dists if d)} title-only English rows; learns from major groups {sorted(groups)}")
+    general_rows = bench.reported_titles_set(coder, 2000)
+    general = list(zip(bench.title_only_dists(coder, general_rows, loo=True), [bench.acceptable(r) for r in general_rows]))
+    total: dict = {}
+    for dists, accs, _, groups in data.values():
+        add(total, bench.fold_contributions(dists, accs, groups))
+
+    def cv(lam: float, alpha: float, m: float) -> dict[str, tuple[float, float]]:
+        full = Conventions(total, lam, alpha, m)
+        res = {}
+        for k, (dists, accs, parts, groups) in data.items():
+            hits = []
+            for part in parts:
+                conv = full.minus(bench.fold_contributions([dists[i] for i in part], [accs[i] for i in part], groups))
+                items = [(dists[i], accs[i]) for i in part]
+                hits.append((accuracy(items, conv), sum(1 for d, _ in items if d)))
+            n = sum(w for _, w in hits)
+            res[k] = tuple(float(sum(v[j] * w for v, w in hits) / n) for j in (0, 1))
+        res["reported titles (LOO)"] = accuracy(general, full)
+        return res
+
+    base = cv(0.0, 1.0, 0.0)
+    best, best_key = (0.0, 1.0, 0.0, base), float(np.mean([(t1 + t5) / 2 for k, (t1, t5) in base.items() if k in data]))
+    for lam in LAMBDAS[1:]:
+        for alpha in ALPHAS:
+            for m in MIN_COUNTS:
+                res = cv(lam, alpha, m)
+                key = float(np.mean([(t1 + t5) / 2 for k, (t1, t5) in res.items() if k in data]))
+                loss = max(b - r for b, r in zip(base["reported titles (LOO)"], res["reported titles (LOO)"]))
+                print(f"lambda {lam} alpha {alpha} min {m}: "
+                      + ", ".join(f"{k} {t1:.3f}/{t5:.3f}" for k, (t1, t5) in res.items())
+                      + ("" if loss <= MAX_GENERAL_LOSS else "  (over the general-titles cap)"))
+                if loss <= MAX_GENERAL_LOSS and key > best_key:
+                    best, best_key = (lam, alpha, m, res), key
+    lam, alpha, m, res = best
+    out = {
+        "lambda": lam, "alpha": alpha, "min_count": m,
+        "domains": {k: sorted(v[3]) for k, v in data.items()},
+        "source": f"{sum(1 for v in data.values() for x in v[0] if x)} title-only filings in {', '.join(sets)}",
+        "cross_validated": {k: {"top1": round(t1, 3), "top5": round(t5, 3)} for k, (t1, t5) in res.items()},
+        "without_conventions": {k: {"top1": round(t1, 3), "top5": round(t5, 3)} for k, (t1, t5) in base.items()},
+        "counts": {p: {c: round(v, 4) for c, v in sorted(row.items()) if v >= 1e-4}
+                   for p, row in sorted(total.items())},
+    }
+    out["counts"] = {p: r for p, r in out["counts"].items() if r}
+    path = Path(__file__).resolve().parent.parent / "socfit" / "data" / "filing_conventions.json"
+    path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    print(f"chosen lambda {lam}, alpha {alpha}, min count {m}; wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""Filing conventions: the transition table's arithmetic, where it applies, and how the benchmark keeps a
+fold's own filings out of it."""
+
+import pytest
+
+from socfit.retrieve.conventions import Conventions, add, contributions, domain
+
+
+def test_a_code_seen_in_filings_passes_mass_the_way_the_filings_went():
+    conv = Conventions({"45-2093": {"39-2021": 3.0, "45-2093": 1.0}}, lam=1.0, alpha=1.0)
+    socs, p, moved, via = conv.apply(["45-2093", "39-2011"], [0.8, 0.2])
+    got = dict(zip(socs, p))
+    # T(39-2021 | 45-2093) = 3 / (4 + 1); T(45-2093 | 45-2093) = (1 + 1) / 5
+    assert got["39-2021"] == pytest.approx(0.8 * 3 / 5)
+    assert got["45-2093"] == pytest.approx(0.8 * 2 / 5)
+    assert got["39-2011"] == pytest.approx(0.2)  # no filings: keeps its mass
+    assert sum(p) == pytest.approx(1.0)
+    assert socs[-1] == "39-2021" and via == {"39-2021": "45-2093"}  # brought in, and from where
+    assert dict(zip(socs, moved))["39-2021"] == pytest.approx(0.48)
+
+
+def test_lambda_mixes_and_rare_codes_keep_most_of_their_mass():
+    conv = Conventions({"a": {"b": 0.1}}, lam=0.5, alpha=1.0)
+    socs, p, _, _ = conv.apply(["a"], [1.0])
+    got = dict(zip(socs, p))
+    assert got["b"] == pytest.approx(0.5 * 0.1 / 1.1)
+    assert got["a"] == pytest.approx(1 - got["b"])
+
+
+def test_moves_below_min_count_stay_put():
+    conv = Conventions({"a": {"b": 0.4, "c": 2.0}}, lam=1.0, alpha=1.0, min_count=1.0)
+    socs, p, _, _ = conv.apply(["a"], [1.0])
+    got = dict(zip(socs, p))
+    assert "b" not in got
+    assert got["c"] == pytest.approx(2.0 / 3.4)
+    assert got["a"] == pytest.approx(1.4 / 3.4)
+
+
+def test_empty_or_zero_weight_table_is_off():
+    assert not Conventions()
+    assert not Conventions({"a": {"b": 1.0}}, lam=0.0)
+    assert Conventions({"a": {"b": 1.0}}, lam=0.5)
+
+
+def test_contributions_split_over_acceptable_codes_and_stay_in_the_domain():
+    dist = [("29-1216", 0.6), ("19-1042", 0.3)]
+    got = contributions(dist, {"29-1229", "29-1228"}, groups={"29"})
+    assert got == {"29-1216": {"29-1229": 0.3, "29-1228": 0.3}}  # 19-1042 is outside the set's selection
+    assert contributions(dist, {"29-1229"})["19-1042"] == {"29-1229": 0.3}
+
+
+def test_minus_takes_a_folds_counts_out_exactly():
+    total = add({}, {"a": {"b": 1.0, "c": 0.5}})
+    fold = {"a": {"b": 1.0}}
+    add(total, {"a": {"b": 0.25}})
+    left = Conventions(total, 0.5, 1.0).minus(fold)
+    assert left.counts == {"a": {"b": pytest.approx(0.25), "c": 0.5}}
+    assert Conventions(fold, 0.5, 1.0).minus(fold).counts == {}
+
+
+def test_domain_is_the_major_groups_a_set_is_made_of():
+    accs = [{"29-1229"}] * 99 + [{"11-9111"}]
+    assert domain(accs) == {"29", "11"}
+    assert domain(accs, share=0.05) == {"29"}
+    assert domain([{"47-2061", "53-7062"}]) == {"47", "53"}
+
+
+@pytest.fixture(scope="module")
+def shared_coder(fixture_pack_path):
+    pytest.importorskip("onnxruntime")
+    from socfit.coder import Coder
+    from socfit.pack import open_pack
+
+    return Coder(open_pack(fixture_pack_path))
+
+
+@pytest.fixture
+def coder(shared_coder):
+    saved = shared_coder.conventions, shared_coder.filing_prior
+    yield shared_coder
+    shared_coder.conventions, shared_coder.filing_prior = saved
+    shared_coder._memo.clear()
+
+
+def test_coder_applies_conventions_to_titles_alone_and_shows_them(coder):
+    first = coder.code("Registered Nurse", top=3).candidates[0].soc_code
+    coder.conventions = Conventions({first: {"99-9999": 50.0}}, lam=1.0, alpha=1.0)
+    coder._memo.clear()
+    alone = coder.code("Registered Nurse", top=3)
+    top = alone.candidates[0]
+    assert top.soc_code == "99-9999" and top.features["filing_convention"] > 0
+    assert top.matched_titles[0].source == "filing conventions" and first in top.matched_titles[0].text
+    assert next(c for c in alone.candidates if c.soc_code == first).features["filing_convention"] < 0
+    with_duties = coder.code("Registered Nurse", "Assess patients and give medications as ordered.", top=3)
+    assert all(c.soc_code != "99-9999" and c.features["filing_convention"] == 0.0 for c in with_duties.candidates)
+
+
+def test_bench_takes_each_folds_own_filings_out_of_the_conventions(coder, monkeypatch):
+    from socfit import bench
+    from socfit.retrieve import rank
+
+    monkeypatch.setattr(rank, "filing_prior_params", lambda: {})
+    coder.filing_prior = {}
+    coder.conventions = Conventions()
+    rows = [{"title": t, "soc_code": "99-9999"} for t in ("Registered Nurse", "Staff Nurse", "Nurse", "RN", "Charge Nurse")]
+    dists = bench.title_only_dists(coder, rows)
+    assert all(dists)
+    full = bench.fold_contributions(dists, [{"99-9999"}] * 5, None)
+    coder.conventions = Conventions(full, lam=1.0, alpha=0.001)
+    coder._memo.clear()
+    in_sample = bench.evaluate(coder, rows)[0]
+    assert in_sample["top1"] == 1.0  # the table learnt from these very rows sends them all to 99-9999
+    cv, _ = bench.evaluate_cv(coder, rows)
+    # each fold is coded with the other four rows' counts only: less than the in-sample figure for rows whose
+    # top code no other row shares, and the table is restored afterwards
+    assert cv["top1"] <= in_sample["top1"]
+    assert coder.conventions.counts == full
+    one_out = Conventions(full, 1.0, 0.001).minus(bench.fold_contributions(dists[:1], [{"99-9999"}], None))
+    assert sum(v for r in one_out.counts.values() for v in r.values()) == pytest.approx(
+        sum(v for r in full.values() for v in r.values()) - sum(q for _, q in dists[0]))
