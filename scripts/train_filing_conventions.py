@@ -60,7 +60,7 @@ def accuracy(items, conv: Conventions) -> tuple[float, float]:
         if not d:
             continue
         if conv:
-            socs, p, _, _ = conv.apply([s for s, _ in d], [q for _, q in d])
+            socs, p, _ = conv.apply([s for s, _ in d], [q for _, q in d])
             top = [socs[j] for j in np.argsort(-np.asarray(p), kind="stable")[:5]]
         else:
             top = [s for s, _ in d[:5]]

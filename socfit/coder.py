@@ -169,26 +169,24 @@ class Coder:
             fp = self.filing_prior
             bias = np.array([fp.get(s, 0.0) for s in socs], dtype=np.float32)
         p = rank.score(X, self.weights[kind], bias)
-        moved = None
+        moved, n_ranked, before = None, len(socs), (socs, p)
         if kind == "en" and self.conventions and len(socs):  # title only: where such filings really end up
-            socs, p, moved, via = self.conventions.apply(socs, p.tolist())
-            p = np.asarray(p)
-            X = np.vstack([X, np.zeros((len(socs) - len(X), X.shape[1]), dtype=X.dtype)])
-            if bias is not None:
-                bias = np.concatenate([bias, np.zeros(len(socs) - len(bias), dtype=np.float32)])
-            for soc, src in via.items():
-                ev[soc] = [(f"filings whose title reads as {src} {self.ix.soc_titles.get(src, '')}".rstrip(),
-                            "filing conventions", 0.0)]
+            socs, p, moved = self.conventions.apply(socs, p)
         order = np.argsort(-p, kind="stable")[:max(top, 2)]
         cands = []
         for j in order:
             soc = socs[j]
+            if j >= n_ranked:  # brought in by the filing conventions alone: say so
+                src = self.conventions.source(*before, soc) or ""
+                ev[soc] = [(f"filings whose title reads as {src} {self.ix.soc_titles.get(src, '')}".rstrip(),
+                            "filing conventions", 0.0)]
             onet = self._best_onet(soc, ev.get(soc, []))
             c = Candidate(soc, self.ix.soc_titles.get(soc, soc), round(float(p[j]), 4), onet,
                           self.ix.onet_titles.get(onet, ""),
                           [Match(t, s, round(v, 3)) for t, s, v in ev.get(soc, [])[:3]],
-                          features={**{f: round(float(x), 4) for f, x in zip(rank.FEATURES, X[j])},
-                                    "filing_prior": round(float(bias[j]), 4) if bias is not None else 0.0,
+                          features={**{f: round(float(x), 4) if j < len(X) else 0.0  # codes the conventions add
+                                       for f, x in zip(rank.FEATURES, X[min(j, len(X) - 1)])},
+                                    "filing_prior": round(float(bias[j]), 4) if bias is not None and j < len(bias) else 0.0,
                                     "filing_convention": round(float(moved[j]), 4) if moved is not None else 0.0})
             if q.duty_vecs is not None and len(duty_list):
                 c.matched_tasks = self._task_evidence(soc, q.duty_vecs, duty_list)

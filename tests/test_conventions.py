@@ -8,20 +8,22 @@ from socfit.retrieve.conventions import Conventions, add, contributions, domain
 
 def test_a_code_seen_in_filings_passes_mass_the_way_the_filings_went():
     conv = Conventions({"45-2093": {"39-2021": 3.0, "45-2093": 1.0}}, lam=1.0, alpha=1.0)
-    socs, p, moved, via = conv.apply(["45-2093", "39-2011"], [0.8, 0.2])
+    socs, p, moved = conv.apply(["45-2093", "39-2011"], [0.8, 0.2])
     got = dict(zip(socs, p))
     # T(39-2021 | 45-2093) = 3 / (4 + 1); T(45-2093 | 45-2093) = (1 + 1) / 5
     assert got["39-2021"] == pytest.approx(0.8 * 3 / 5)
     assert got["45-2093"] == pytest.approx(0.8 * 2 / 5)
     assert got["39-2011"] == pytest.approx(0.2)  # no filings: keeps its mass
     assert sum(p) == pytest.approx(1.0)
-    assert socs[-1] == "39-2021" and via == {"39-2021": "45-2093"}  # brought in, and from where
+    assert socs[-1] == "39-2021"  # brought in, and from where
+    assert conv.source(["45-2093", "39-2011"], [0.8, 0.2], "39-2021") == "45-2093"
+    assert conv.source(["45-2093", "39-2011"], [0.8, 0.2], "11-1011") is None
     assert dict(zip(socs, moved))["39-2021"] == pytest.approx(0.48)
 
 
 def test_lambda_mixes_and_rare_codes_keep_most_of_their_mass():
     conv = Conventions({"a": {"b": 0.1}}, lam=0.5, alpha=1.0)
-    socs, p, _, _ = conv.apply(["a"], [1.0])
+    socs, p, _ = conv.apply(["a"], [1.0])
     got = dict(zip(socs, p))
     assert got["b"] == pytest.approx(0.5 * 0.1 / 1.1)
     assert got["a"] == pytest.approx(1 - got["b"])
@@ -29,7 +31,7 @@ def test_lambda_mixes_and_rare_codes_keep_most_of_their_mass():
 
 def test_moves_below_min_count_stay_put():
     conv = Conventions({"a": {"b": 0.4, "c": 2.0}}, lam=1.0, alpha=1.0, min_count=1.0)
-    socs, p, _, _ = conv.apply(["a"], [1.0])
+    socs, p, _ = conv.apply(["a"], [1.0])
     got = dict(zip(socs, p))
     assert "b" not in got
     assert got["c"] == pytest.approx(2.0 / 3.4)

@@ -25,9 +25,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from socfit.retrieve.rank import _data
 
 Counts = dict[str, dict[str, float]]
+MIN_ADDED = 1e-5  # a code the coder did not rank joins the candidates when the table sends it this much
+MIN_MOVED = 1e-4  # a ranked code passes mass on when it holds at least this much
 
 
 @dataclass
@@ -52,35 +56,58 @@ class Conventions:
                 out[p] = kept
         return Conventions(out, self.lam, self.alpha, self.min_count)
 
-    def apply(self, socs: list[str], probs: list[float]) -> tuple[list[str], list[float], list[float], dict[str, str]]:
-        """New (codes, probabilities, moved, via) for the coder's ``socs`` and ``probs``: codes the table
-        brings in are appended; ``moved`` is each code's new probability minus its old one; ``via`` names,
-        for each appended code, the ranked code that passed it the most mass."""
-        lam, alpha, m = self.lam, self.alpha, self.min_count
-        pos = {s: i for i, s in enumerate(socs)}
-        new = [(1.0 - lam) * p for p in probs]
-        out_socs = list(socs)
-        via: dict[str, tuple[str, float]] = {}
-        for p, q in zip(socs, probs):
-            row = self.counts.get(p)
-            if not row or q <= 0.0:
-                new[pos[p]] += lam * q
-                continue
-            z = sum(row.values()) + alpha
-            new[pos[p]] += lam * q * (alpha + sum(v for c, v in row.items() if v < m and c != p)) / z
-            for c, v in row.items():
-                if v < m and c != p:
-                    continue
-                j = pos.get(c)
-                if j is None:
-                    j = pos[c] = len(out_socs)
-                    out_socs.append(c)
-                    new.append(0.0)
-                new[j] += lam * q * v / z
-                if j >= len(socs) and lam * q * v / z > via.get(c, ("", 0.0))[1]:
-                    via[c] = (p, lam * q * v / z)
-        old = list(probs) + [0.0] * (len(out_socs) - len(socs))
-        return out_socs, new, [n - o for n, o in zip(new, old)], {c: p for c, (p, _) in via.items()}
+    def _matrix(self) -> tuple[dict[str, int], list[str], np.ndarray]:
+        """(code -> index, codes, T) with T[p, c] = T(c | p) for every code filings reached; built once."""
+        cached = self.__dict__.get("_cache")
+        if cached is None:
+            codes = sorted(set(self.counts) | {c for row in self.counts.values() for c in row})
+            at = {c: i for i, c in enumerate(codes)}
+            T = np.zeros((len(codes), len(codes)), dtype=np.float64)
+            for p, row in self.counts.items():
+                z = sum(row.values()) + self.alpha
+                i = at[p]
+                T[i, i] += self.alpha / z
+                for c, v in row.items():
+                    if v >= self.min_count or c == p:
+                        T[i, at[c]] += v / z
+                    else:  # too few filings to move mass: it stays on p
+                        T[i, i] += v / z
+            cached = self.__dict__["_cache"] = (at, codes, T)
+        return cached
+
+    def apply(self, socs: list[str], probs) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """New (codes, probabilities, moved) for the coder's ``socs`` and ``probs``: codes the table brings in
+        are appended; ``moved`` is each code's new probability minus its old one."""
+        at, codes, T = self._matrix()
+        q = np.asarray(probs, dtype=np.float64)
+        new = q.copy()
+        rows = self._movers(socs, q)
+        if not rows:
+            return list(socs), new, np.zeros(len(socs))
+        m = self.lam * q[rows]
+        new[rows] -= m
+        spread = m @ T[[at[socs[i]] for i in rows]]  # mass arriving at each code of the table
+        col = np.array([at.get(s, -1) for s in socs])
+        known = col >= 0
+        new[known] += spread[col[known]]
+        spread[col[known]] = 0.0
+        extra_cols = np.flatnonzero(spread > MIN_ADDED).tolist()  # codes the coder did not rank
+        new_all = np.concatenate([new, spread[extra_cols]])
+        return list(socs) + [codes[u] for u in extra_cols], new_all, new_all - np.concatenate([q, np.zeros(len(extra_cols))])
+
+    def source(self, socs: list[str], probs, code: str) -> str | None:
+        """The ranked code that passed ``code`` the most mass (evidence for a code the table brought in)."""
+        at, _, T = self._matrix()
+        q = np.asarray(probs, dtype=np.float64)
+        rows = self._movers(socs, q)
+        if not rows or code not in at:
+            return None
+        gain = q[rows] * T[[at[socs[i]] for i in rows], at[code]]
+        return socs[rows[int(np.argmax(gain))]] if gain.max() > 0 else None
+
+    def _movers(self, socs: list[str], q: np.ndarray) -> list[int]:
+        # codes under MIN_MOVED keep their mass: what they could pass on cannot change a ranking
+        return [i for i in np.flatnonzero(q > MIN_MOVED).tolist() if socs[i] in self.counts]
 
 
 def domain(accs, share: float = 0.01) -> set[str]:
