@@ -215,7 +215,7 @@ class Coder:
         rows = self.ix.task_rows(soc)
         if not rows:
             return []
-        sims = self.ix.task_emb["minilm"][rows.start:rows.stop] @ duty_vecs.T
+        sims = self.ix.task_sims(duty_vecs)[0][rows.start:rows.stop]
         best = []
         for d in range(sims.shape[1]):
             k = int(np.argmax(sims[:, d]))

@@ -363,3 +363,22 @@ def test_bench_counts_a_refused_title_as_a_miss_and_goes_on(coder):
     m, preds = bench.evaluate(coder, rows)
     assert preds[0] == [] and preds[1]  # the refused row predicts nothing; the next one is still coded
     assert m["n"] == 2 and m["top1"] <= 0.5
+
+
+def test_task_similarities_are_shared_read_only_and_bounded(coder):
+    import numpy as np
+
+    from socfit.retrieve import index as index_mod
+
+    ix = coder.ix
+    v = coder.minilm.encode(["Assess patients and give medications.", "Write software."])
+    sims, per_soc = ix.task_sims(v)
+    assert np.allclose(sims, ix.task_emb["minilm"] @ v.T, atol=1e-6)
+    assert per_soc == ix.task_soc_max(ix.task_emb["minilm"] @ v.T)
+    assert ix.task_sims(v.copy())[0] is sims  # same duties, same array: the advisor reuses the coder's work
+    with pytest.raises(ValueError):
+        sims[0, 0] = 1.0  # shared, so nobody may change it
+    for k in range(index_mod.TASK_SIMS_CACHE + 3):
+        ix.task_sims(coder.minilm.encode([f"Duty number {k} of a long list."]))
+    assert len(ix._task_sims) == index_mod.TASK_SIMS_CACHE
+    assert ix.task_sims(v)[0] is not sims  # the oldest fell out, and comes back recomputed

@@ -244,8 +244,7 @@ class _Advisor:
                 " (home-country title)")
         sims = None
         if self.dvecs is not None:
-            sims = self.coder.ix.task_emb["minilm"] @ np.asarray(self.dvecs).T  # tasks x duties
-            by_duty = self.coder.ix.task_soc_max(sims)
+            sims, by_duty = self.coder.ix.task_sims(np.asarray(self.dvecs))  # tasks x duties, shared with the coder
             for soc in sorted(by_duty, key=lambda k: -by_duty[k])[:DUTY_POOL]:
                 found.setdefault(soc, (0.0, f"{soc}.00", []))
         if self.prof.get("soc_code"):

@@ -31,6 +31,7 @@ SOURCE_WEIGHT = {"onet_title": 1.0, "soc_title": 1.0, "dmtf": 0.9, "reported": 0
 # of the same broad group ("Surgeons, All Other"): the SOC puts unqualified variants there.
 RESIDUAL_SOURCES = {"reported", "alternate", "short"}
 _QUAL_STOP = {"and", "or", "of", "the", "in", "for", "except", "including", "general", "all", "other"}
+TASK_SIMS_CACHE = 32  # duty sets whose task similarities are remembered (~75 KB per duty statement)
 
 
 @dataclass
@@ -110,6 +111,28 @@ class TitleIndex:
             c = np.add.reduceat(self.task_emb["minilm"], self.task_starts, axis=0)
             self._task_cent = (c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-9)).astype(np.float32)
         return self._task_cent
+
+    def task_sims(self, duty_vecs: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
+        """(tasks x duties cosines, per-SOC ``task_soc_max``) for MiniLM duty vectors; read-only and
+        remembered for the last TASK_SIMS_CACHE duty sets: the coder and the advisor both need them for one
+        profile, and a person who edits salary or degree keeps the same duties."""
+        v = np.ascontiguousarray(duty_vecs, dtype=np.float32)
+        key = hashlib.blake2b(v.tobytes() + repr(v.shape).encode(), digest_size=16).digest()
+        cache = self.__dict__.setdefault("_task_sims", {})
+        lock = self.__dict__.setdefault("_task_sims_lock", threading.Lock())
+        with lock:
+            hit = cache.pop(key, None)
+            if hit is not None:
+                cache[key] = hit  # most recent last
+                return hit
+        sims = self.task_emb["minilm"] @ v.T  # (n_tasks, n_duties)
+        sims.setflags(write=False)
+        hit = (sims, self.task_soc_max(sims))
+        with lock:
+            cache[key] = hit
+            while len(cache) > TASK_SIMS_CACHE:
+                cache.pop(next(iter(cache)))
+        return hit
 
     def task_soc_max(self, sims: np.ndarray) -> dict[str, float]:
         """Per SOC: mean over duty statements of the best task similarity (sims: tasks x duties)."""

@@ -198,8 +198,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                     evidence[soc].append((raw[i], src + " (multilingual)", float(sims[j])))
 
     if q.duty_vecs is not None and len(q.duty_vecs) and "minilm" in ix.task_emb:
-        ts = ix.task_emb["minilm"] @ q.duty_vecs.T  # (n_tasks, n_duties)
-        per_soc = ix.task_soc_max(ts)
+        _, per_soc = ix.task_sims(q.duty_vecs)  # per SOC, from the (n_tasks, n_duties) cosines
         cut = sorted(per_soc.values())[-10] if len(per_soc) >= 10 else -1.0
         for soc, val in per_soc.items():
             if soc in feats or val >= cut:  # duties also bring their own top 10 codes in as candidates
