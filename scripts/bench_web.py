@@ -10,6 +10,8 @@
                     served from the advice cache after the first request of each)
 --profiles distinct every request a new profile (the examples with a different salary and experience:
                     the advice is recomputed each time; the coder's own memo still helps)
+--profiles new-duties every request a new profile whose duties are new too (one numbered duty added):
+                    nothing the coder or the advisor computed for an earlier request can be reused
 Not a test: a measurement for docs/benchmarks.md. Closed loop: each client sends its next request when
 the previous one is answered, so latency includes the time spent queueing behind the other clients.
 """
@@ -65,9 +67,13 @@ def requests(endpoint: str, mode: str):
             yield "/api/code", {"title": t, "duties": d, "top": 5}
             continue
         p = dict(profiles[i % len(profiles)])
-        if mode == "distinct":
+        if mode in ("distinct", "new-duties"):
             p["salary"] = 60_000 + (i * 37) % 200_000
             p["years_experience"] = (i * 7) % 30
+        if mode == "new-duties":
+            d = p.get("duties") or []
+            d = [d] if isinstance(d, str) else list(d)
+            p["duties"] = d + [f"Coordinate work package {i} with the project team."]
         yield "/api/advise", p
 
 
@@ -113,7 +119,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--endpoint", choices=["advise", "code", "mix"], default="advise")
-    ap.add_argument("--profiles", choices=["repeat", "distinct"], default="repeat")
+    ap.add_argument("--profiles", choices=["repeat", "distinct", "new-duties"], default="repeat")
     ap.add_argument("--workers", type=int, default=int(os.environ.get("SOCFIT_WEB_WORKERS", "1")))
     ap.add_argument("--pack", help="pack file (default: $SOCFIT_PACK, else the per-user pack)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -380,5 +380,5 @@ def test_task_similarities_are_shared_read_only_and_bounded(coder):
         sims[0, 0] = 1.0  # shared, so nobody may change it
     for k in range(index_mod.TASK_SIMS_CACHE + 3):
         ix.task_sims(coder.minilm.encode([f"Duty number {k} of a long list."]))
-    assert len(ix._task_sims) == index_mod.TASK_SIMS_CACHE
+    assert len(ix._remembered["task_sims"]) == index_mod.TASK_SIMS_CACHE
     assert ix.task_sims(v)[0] is not sims  # the oldest fell out, and comes back recomputed

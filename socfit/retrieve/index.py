@@ -112,27 +112,35 @@ class TitleIndex:
             self._task_cent = (c / np.maximum(np.linalg.norm(c, axis=1, keepdims=True), 1e-9)).astype(np.float32)
         return self._task_cent
 
-    def task_sims(self, duty_vecs: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
-        """(tasks x duties cosines, per-SOC ``task_soc_max``) for MiniLM duty vectors; read-only and
-        remembered for the last TASK_SIMS_CACHE duty sets: the coder and the advisor both need them for one
-        profile, and a person who edits salary or degree keeps the same duties."""
-        v = np.ascontiguousarray(duty_vecs, dtype=np.float32)
+    def remember(self, name: str, vec: np.ndarray, compute, size: int = 64):
+        """``compute(vec)``, remembered for the last ``size`` vectors under ``name``: the advisor codes one
+        title with and without duties, and a person who edits salary or degree keeps the same duties, so the
+        costly products over every title or task embedding are done once. Results are shared: read-only."""
+        v = np.ascontiguousarray(vec, dtype=np.float32)
         key = hashlib.blake2b(v.tobytes() + repr(v.shape).encode(), digest_size=16).digest()
-        cache = self.__dict__.setdefault("_task_sims", {})
-        lock = self.__dict__.setdefault("_task_sims_lock", threading.Lock())
+        cache = self.__dict__.setdefault("_remembered", {}).setdefault(name, {})
+        lock = self.__dict__.setdefault("_remember_lock", threading.Lock())
         with lock:
             hit = cache.pop(key, None)
             if hit is not None:
                 cache[key] = hit  # most recent last
                 return hit
-        sims = self.task_emb["minilm"] @ v.T  # (n_tasks, n_duties)
-        sims.setflags(write=False)
-        hit = (sims, self.task_soc_max(sims))
+        hit = compute(v)
         with lock:
             cache[key] = hit
-            while len(cache) > TASK_SIMS_CACHE:
+            while len(cache) > size:
                 cache.pop(next(iter(cache)))
         return hit
+
+    def task_sims(self, duty_vecs: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
+        """(tasks x duties cosines, per-SOC ``task_soc_max``) for MiniLM duty vectors, remembered for the
+        last TASK_SIMS_CACHE duty sets (the coder and the advisor both need them for one profile)."""
+        def compute(v: np.ndarray):
+            sims = self.task_emb["minilm"] @ v.T  # (n_tasks, n_duties)
+            sims.setflags(write=False)
+            return sims, self.task_soc_max(sims)
+
+        return self.remember("task_sims", duty_vecs, compute, TASK_SIMS_CACHE)
 
     def task_soc_max(self, sims: np.ndarray) -> dict[str, float]:
         """Per SOC: mean over duty statements of the best task similarity (sims: tasks x duties)."""

@@ -111,6 +111,11 @@ def _top_cos(sims: np.ndarray, k: int, margin: float = 0.3) -> np.ndarray:
     return near[_top(sims[near], k)]
 
 
+def _nearest(sims: np.ndarray) -> tuple[list[int], list[float]]:
+    top = _top_cos(sims, K)
+    return top.tolist(), sims[top].tolist()
+
+
 def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
     """Candidate codes, their feature matrix, and evidence (matched titles) per code.
 
@@ -154,12 +159,15 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                 r[5] += vote * w
 
     if q.vec is not None and not q.foreign and "minilm" in ix.emb:
-        sims = q.sims if q.sims is not None else ix.emb["minilm"] @ q.vec
-        if q.exclude is not None:
-            sims = sims.copy()
-            sims[q.exclude] = -1
-        top = _top_cos(sims, K)
-        for i, s in zip(top.tolist(), sims[top].tolist()):
+        if q.sims is None and q.exclude is None:  # a single query: the nearest titles, remembered per title
+            top_ids, top_sims = ix.remember("title_top", q.vec, lambda v: _nearest(ix.emb["minilm"] @ v))
+        else:
+            sims = q.sims if q.sims is not None else ix.emb["minilm"] @ q.vec
+            if q.exclude is not None:
+                sims = sims.copy()
+                sims[q.exclude] = -1
+            top_ids, top_sims = _nearest(sims)
+        for i, s in zip(top_ids, top_sims):
             e = math.exp((s - 1) * 10)
             for soc, (w, onet, src) in codes[i].items():
                 r = row(soc)
