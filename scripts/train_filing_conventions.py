@@ -13,7 +13,6 @@ usage: .venv/bin/python scripts/train_filing_conventions.py [--dev ../shared/dev
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 from pathlib import Path
@@ -21,7 +20,6 @@ from pathlib import Path
 import numpy as np
 
 from socfit import bench
-from socfit.api import get_pack
 from socfit.coder import Coder
 from socfit.retrieve import rank
 from socfit.retrieve.conventions import Conventions, add, domain
@@ -71,12 +69,7 @@ def accuracy(items, conv: Conventions) -> tuple[float, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dev", default=str(Path(__file__).resolve().parents[2] / "shared" / "dev"))
-    ap.add_argument("--folds", type=int, default=5)
-    a = ap.parse_args()
-    coder = Coder(get_pack())
-    sets = {f.stem: bench.read_set(f) for f in sorted(Path(a.dev).glob("*.csv"))}
+    a, coder, sets = bench.training_setup(__doc__)
     data = {}
     for k, rows in sets.items():
         dists, parts = cv_dists(coder, rows, a.folds)

@@ -14,7 +14,6 @@ usage: .venv/bin/python scripts/train_filing_prior.py [--dev ../shared/dev]
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 from collections import Counter
@@ -23,7 +22,6 @@ from pathlib import Path
 import numpy as np
 
 from socfit import bench
-from socfit.api import get_pack
 from socfit.coder import Coder
 from socfit.errors import InputError
 from socfit.retrieve import rank
@@ -71,12 +69,7 @@ def accuracy(data, cnt: Counter, weight: float, a: float) -> tuple[float, float]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dev", default=str(Path(__file__).resolve().parents[2] / "shared" / "dev"))
-    ap.add_argument("--folds", type=int, default=5)
-    a = ap.parse_args()
-    coder = Coder(get_pack())
-    sets = {f.stem: bench.read_set(f) for f in sorted(Path(a.dev).glob("*.csv"))}
+    a, coder, sets = bench.training_setup(__doc__)
     data = {k: collect(coder, rows) for k, rows in sets.items()}
     general = collect(coder, bench.reported_titles_set(coder, 2000), loo=True)
     labels = {k: [bench.acceptable(r) for r in rows] for k, rows in sets.items()}

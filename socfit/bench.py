@@ -83,6 +83,21 @@ class FuzzyBaseline:
         return out
 
 
+def training_setup(doc: str | None = None):
+    """(arguments, coder, labelled sets by name) for the scripts that learn from ../shared/dev: `--dev` (the
+    folder of labelled CSVs) and `--folds`."""
+    import argparse
+
+    from socfit.api import get_pack
+
+    ap = argparse.ArgumentParser(description=doc)
+    ap.add_argument("--dev", default=str(Path(__file__).resolve().parents[2] / "shared" / "dev"))
+    ap.add_argument("--folds", type=int, default=5)
+    a = ap.parse_args()
+    coder = Coder(get_pack())
+    return a, coder, {f.stem: read_set(f) for f in sorted(Path(a.dev).glob("*.csv"))}
+
+
 def read_set(path: Path) -> list[dict]:
     with open(path, newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
