@@ -22,6 +22,7 @@ MAX_TITLE = 300
 MAX_DUTIES = 20_000
 CONFIDENT_SCORE = 0.5
 CONFIDENT_GAP = 0.2
+SHOW_MOVE = 0.05  # a code the filing conventions raised by this much says so in its evidence
 MEMO_SIZE = 50_000  # remembered results (a few KB each)
 MEMO_MAX_DUTIES = 2_000  # longer duties are not remembered: they rarely repeat and would bloat memory
 
@@ -176,10 +177,13 @@ class Coder:
         cands = []
         for j in order:
             soc = socs[j]
-            if j >= n_ranked:  # brought in by the filing conventions alone: say so
-                src = self.conventions.source(*before, soc) or ""
-                ev[soc] = [(f"filings whose title reads as {src} {self.ix.soc_titles.get(src, '')}".rstrip(),
-                            "filing conventions", 0.0)]
+            if moved is not None and (j >= n_ranked or moved[j] >= SHOW_MOVE):
+                # moved up (or brought in) by the filing conventions: say so, with the probability added
+                src = self.conventions.source(*before, soc)
+                if src:
+                    note = (f"filings whose title reads as {src} {self.ix.soc_titles.get(src, '')} are often "
+                            "filed under this code", "filing conventions", float(moved[j]))
+                    ev[soc] = [note] + list(ev.get(soc, []))[:2]
             onet = self._best_onet(soc, ev.get(soc, []))
             c = Candidate(soc, self.ix.soc_titles.get(soc, soc), round(float(p[j]), 4), onet,
                           self.ix.onet_titles.get(onet, ""),

@@ -92,6 +92,7 @@ def test_coder_applies_conventions_to_titles_alone_and_shows_them(coder):
     top = alone.candidates[0]
     assert top.soc_code == "99-9999" and top.features["filing_convention"] > 0
     assert top.matched_titles[0].source == "filing conventions" and first in top.matched_titles[0].text
+    assert top.matched_titles[0].similarity == pytest.approx(top.features["filing_convention"], abs=1e-3)
     assert next(c for c in alone.candidates if c.soc_code == first).features["filing_convention"] < 0
     with_duties = coder.code("Registered Nurse", "Assess patients and give medications as ordered.", top=3)
     assert all(c.soc_code != "99-9999" and c.features["filing_convention"] == 0.0 for c in with_duties.candidates)

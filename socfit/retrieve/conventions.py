@@ -96,10 +96,10 @@ class Conventions:
         return list(socs) + [codes[u] for u in extra_cols], new_all, new_all - np.concatenate([q, np.zeros(len(extra_cols))])
 
     def source(self, socs: list[str], probs, code: str) -> str | None:
-        """The ranked code that passed ``code`` the most mass (evidence for a code the table brought in)."""
+        """The other ranked code that passed ``code`` the most mass (the evidence for a move)."""
         at, _, T = self._matrix()
         q = np.asarray(probs, dtype=np.float64)
-        rows = self._movers(socs, q)
+        rows = [i for i in self._movers(socs, q) if socs[i] != code]
         if not rows or code not in at:
             return None
         gain = q[rows] * T[[at[socs[i]] for i in rows], at[code]]
