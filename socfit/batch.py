@@ -49,7 +49,10 @@ def detect_encoding(path: Path) -> str:
 def _rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict]]:
     """The header and the rows. Rows are read as lists, not dicts, so two columns with one name both keep
     their values; a row with more fields than the header keeps the extra ones apart (``extra``)."""
-    f = open(path, newline="", encoding=encoding, errors="strict")
+    try:
+        f = open(path, newline="", encoding=encoding, errors="strict")
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
     reader = csv.reader(f)
     try:
         cols = next(reader, [])
@@ -78,10 +81,13 @@ def _rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict]]:
                     yield {"title": get("title"), "description": get("description"), "education": get("education"),
                            "_raw": rec[:width] + [""] * (width - len(rec)),
                            "extra": rec[width:] if any(x.strip() for x in rec[width:]) else []}
-            except UnicodeDecodeError as e:
-                raise InputError(f"{path}: undecodable byte at offset {e.start} as {encoding}; re-save as UTF-8") from None
+            except UnicodeDecodeError as e:  # e.start counts from the block being decoded, not the file
+                raise InputError(f"{path}: undecodable byte 0x{e.object[e.start]:02x} as {encoding} after line "
+                                 f"{reader.line_num}; re-save as UTF-8") from None
             except csv.Error as e:
                 raise InputError(f"{path}: line {reader.line_num}: {e}") from None
+            except OSError as e:  # a read failing mid-file (a removed disk, a network share)
+                raise InputError(f"{path}: cannot read after line {reader.line_num}: {e.strerror or e}") from None
 
     return cols, gen()
 

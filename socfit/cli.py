@@ -162,7 +162,7 @@ def code_cmd(
         return
     if title is None:
         raise InputError("give a job title, or --input FILE.csv")
-    from socfit.advisor.profile import check_text
+    from socfit.errors import check_text
 
     check_text(title, "the title")
     if duties:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from socfit.errors import InputError
+from socfit.errors import InputError, check_text
 from socfit.pack.store import Pack
 from socfit.retrieve import conventions, rank
 from socfit.retrieve.index import TitleIndex, get_index, split_duties
@@ -143,11 +143,13 @@ class Coder:
             raise InputError("title is empty: give a job title (e.g. 'Data Scientist')")
         if not any(ch.isalpha() for ch in title):  # "12345", "!!!": nothing to code, only noise to rank
             raise InputError(f"title {title.strip()[:40]!r} has no words: give a job title (e.g. 'Data Scientist')")
+        check_text(title, "the title")  # NUL, escape...: a binary paste or a broken export, not a job title
         title = " ".join(title.split())
         if len(title) > MAX_TITLE:
             title = title[:MAX_TITLE]
             notes.append(f"title truncated to {MAX_TITLE} characters")
         text = "\n".join(duties) if isinstance(duties, list) else (duties or "")
+        check_text(text, "the duty text")
         if len(text) > MAX_DUTIES:
             text = text[:MAX_DUTIES]
             notes.append(f"duties truncated to {MAX_DUTIES:,} characters")

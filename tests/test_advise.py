@@ -59,6 +59,11 @@ def test_fields_over_their_limits_state_the_limit():
         validate_profile({"job_title": "E" * 301})
     with pytest.raises(InputError, match="salary must be between"):
         validate_profile({"job_title": "Engineer", "salary": -5})
+    # an integer too large for a float (JSON and YAML allow thousands of digits): its size, not its digits
+    with pytest.raises(InputError, match=r"salary must be between 0 and 10,000,000 \(got a number of 4,001 digits\)$"):
+        validate_profile({"job_title": "Engineer", "salary": 10**4000})
+    with pytest.raises(InputError, match=r"years_experience must be between .* \(got a number of 301 digits\)"):
+        validate_profile({"job_title": "Engineer", "years_experience": 1e300})
 
 
 def test_numbers_written_as_text_are_read():

@@ -382,3 +382,25 @@ def test_task_similarities_are_shared_read_only_and_bounded(coder):
         ix.task_sims(coder.minilm.encode([f"Duty number {k} of a long list."]))
     assert len(ix._remembered["task_sims"]) == index_mod.TASK_SIMS_CACHE
     assert ix.task_sims(v)[0] is not sims  # the oldest fell out, and comes back recomputed
+
+
+def test_control_characters_are_refused_by_the_python_api_and_batch_rows(coder, tmp_path):
+    with pytest.raises(InputError, match=r"the title contains a control character \(U\+0000 at character 5\)"):
+        coder.code("Nurs\x00e")
+    with pytest.raises(InputError, match=r"the duty text contains a control character \(U\+001B"):
+        coder.code("Nurse", "Give medications.\x1b[31m")
+    coder.code("Nurse", "Give medications.\tChart care.\r\nTeach patients.")  # tabs and line breaks are text
+    src = tmp_path / "in.csv"
+    src.write_text('title\n"Bad\x07Title"\nRegistered Nurse\n', encoding="utf-8")
+    rep = code_file(coder, src, tmp_path / "out.jsonl", "jsonl", 3)
+    lines = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert rep["rows"] == 2 and "control character" in lines[0]["error"] and lines[1]["candidates"]
+
+
+def test_undecodable_byte_past_the_encoding_probe_names_a_line_not_a_block_offset(coder, tmp_path):
+    src = tmp_path / "late.csv"
+    body = "title\n" + "Registered Nurse\n" * 70_000  # ~1.2 MB of UTF-8, past the 1 MB probe
+    src.write_bytes(body.encode("utf-8") + b"Caf\xe9 Manager\n")
+    with pytest.raises(InputError, match=r"undecodable byte 0xe9 as utf-8 after line \d+; re-save as UTF-8"):
+        code_file(coder, src, tmp_path / "out.jsonl", "jsonl", 1)
+    assert not (tmp_path / "out.jsonl").exists()  # nothing half-written

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from pathlib import Path
 from typing import Any
 
-from socfit.errors import InputError
+from socfit.errors import InputError, check_text
 
 DEGREE_LEVELS = ("bachelor", "master", "doctorate", "professional", "other")
 # Common spellings people write, mapped to the schema's levels.
@@ -29,10 +28,6 @@ DUTY_ITEMS_LIMIT = 60
 FIELD_LIMIT = 200
 FILE_LIMIT = 1_000_000  # bytes: a profile is a page of text, not a document dump
 NUMBER_LIMITS = {"years_experience": (0, 70), "salary": (0, 10_000_000), "supervises": (0, 100_000)}
-# Not text: control characters (NUL, escape...; not tabs or line breaks), which come from a binary paste or a
-# broken export and would reach the reports as they are, and half of a UTF-16 surrogate pair (JSON can escape
-# one, "\ud800"), which no UTF-8 report can hold.
-_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff]")
 FIELDS = ("job_title", "duties", "degree", "years_experience", "endeavor", "salary", "supervises",
           "country_title", "soc_code", "employer", "industry")
 
@@ -120,10 +115,11 @@ def validate_profile(data: Any, source: str = "profile") -> dict[str, Any]:
                 v = float(v.replace(",", "").replace("$", "").strip())
             except ValueError:
                 raise InputError(f"{source}: {key} must be a number, not {_show(data[key])}") from None
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (isinstance(v, float) and not math.isfinite(v)):
             raise InputError(f"{source}: {key} must be a number, not {_show(data[key])}")
-        if not lo <= v <= hi:
-            raise InputError(f"{source}: {key} must be between {lo:,} and {hi:,} (got {v:,})")
+        if not lo <= v <= hi:  # an int too large for a float (JSON allows 4,000 digits) lands here too
+            got = f"{v:,}" if abs(v) < 1e18 else f"a number of {len(str(int(abs(v)))):,} digits"
+            raise InputError(f"{source}: {key} must be between {lo:,} and {hi:,} (got {got})")
         if key == "supervises" and not float(v).is_integer():
             raise InputError(f"{source}: supervises counts people: a whole number, not {v}")
         out[key] = int(v) if float(v).is_integer() else float(v)
@@ -195,18 +191,6 @@ def _cip(text: str, source: str) -> str:
         head, tail = digits[:2], digits[2:]
         tail = tail.ljust(2 if len(tail) <= 2 else 4, "0") if tail else ""
     return f"{head}.{tail}" if tail else head
-
-
-def check_text(text: str, what: str) -> None:
-    """InputError when ``text`` holds a character that is not text (see _NOT_TEXT), naming it and where."""
-    m = _NOT_TEXT.search(text)
-    if m:
-        c = ord(m.group())
-        if 0xDC80 <= c <= 0xDCFF:  # how Python keeps an undecodable byte of a command-line argument
-            kind = f"a byte that is not UTF-8 (0x{c - 0xDC00:02X}"
-        else:
-            kind = f"{'half of a UTF-16 surrogate pair' if 0xD800 <= c <= 0xDFFF else 'a control character'} (U+{c:04X}"
-        raise InputError(f"{what} contains {kind} at character {m.start() + 1}), which is not text; remove it")
 
 
 def _names(keys: list[str], most: int = 10) -> str:
