@@ -23,8 +23,11 @@ csv.field_size_limit(10_000_000)
 
 
 def detect_encoding(path: Path) -> str:
-    with path.open("rb") as f:
-        head = f.read(1 << 20)
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 20)
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export

@@ -127,8 +127,8 @@ def evaluate(coder: Coder, rows: list[dict], loo: bool = False, batch: int = 256
 
 
 def title_only_dists(coder: Coder, rows: list[dict], loo: bool = False, top: int = 30) -> list:
-    """For each row the coder's (code, probability) list as the filing conventions see it, with the
-    conventions off; None where they do not apply (refused, non-English, with duties)."""
+    """For each row the coder's (code, probability, exact-match weight) list as the filing conventions see
+    it, with the conventions off; None where they do not apply (refused, non-English, with duties)."""
     from socfit.retrieve.conventions import Conventions
 
     saved, coder.conventions = coder.conventions, Conventions()
@@ -138,7 +138,7 @@ def title_only_dists(coder: Coder, rows: list[dict], loo: bool = False, top: int
     finally:
         coder.conventions = saved
         coder._memo.clear()
-    return [[(c.soc_code, c.score) for c in x.candidates]
+    return [[(c.soc_code, c.score, c.features.get("exact", 0.0)) for c in x.candidates]
             if x and x.language == "en" and not (r.get("description") or "").strip() else None
             for r, x in zip(rows, res)]
 
@@ -193,6 +193,15 @@ def evaluate_cv(coder: Coder, rows: list[dict], folds: int = 5) -> tuple[dict, l
 def reported_titles_set(coder: Coder, n: int = 2000, seed: int = 7) -> list[dict]:
     rows = [{"title": r[0], "soc_code": r[1]} for r in coder.pack.rows(
         "SELECT title, substr(onet_code,1,7) FROM reported_titles ORDER BY onet_code, title")]
+    random.Random(seed).shuffle(rows)
+    return rows[:n]
+
+
+def exact_titles_set(coder: Coder, n: int = 1000, seed: int = 5) -> list[dict]:
+    """O*NET occupation titles, not hidden from the dictionary: a title typed exactly as O*NET names the
+    occupation must keep its code (what leave-one-out sets cannot check)."""
+    rows = [{"title": r[0], "soc_code": r[1]} for r in coder.pack.rows(
+        "SELECT title, soc_code FROM onet_occupations ORDER BY onet_code")]
     random.Random(seed).shuffle(rows)
     return rows[:n]
 
@@ -265,11 +274,11 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
     coder.code_many([(x, None) for x in foreign], questions=False)
     fps = len(foreign) / (time.perf_counter() - t) if foreign else 0.0
     duties = ("Design and develop machine learning models for fraud detection. Write production Python code. "
-              "Analyze large datasets and present findings to stakeholders. Mentor junior engineers.")
+              "Analyze large datasets and present findings to stakeholders. Mentor junior engineers in team {}.")
     coder._memo.clear()
     t = time.perf_counter()
-    for i in range(0, 300, 50):
-        coder.code_many([(x, duties) for x in titles[i:i + 50]], questions=False)
+    for i in range(0, 300, 50):  # every row's duties differ (one sentence numbered): nothing can be reused
+        coder.code_many([(x, duties.format(i + k)) for k, x in enumerate(titles[i:i + 50])], questions=False)
     dps = 300 / (time.perf_counter() - t)
     lat = []
     coder._memo.clear()
@@ -282,7 +291,7 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
     lines += ["", "| speed | value |", "|---|---|",
               f"| batch titles/s (256 per batch, {len(titles):,} unique titles of the filings and reported titles) | {tps:,.0f} |",
               f"| non-English titles/s ({len(foreign)} probe titles, multilingual encoder) | {fps:,.0f} |",
-              f"| titles + duties/s (4 duty sentences) | {dps:,.0f} |",
+              f"| titles + duties/s (4 duty sentences, different on every row) | {dps:,.0f} |",
               f"| single query latency, warm | p50 {lat[len(lat) // 2]:.1f} ms, p95 {lat[int(len(lat) * .95)]:.1f} ms |",
               f"| pack + index + models load (embeddings cached) | {load_s:.2f} s |",
               f"| peak memory (RSS) | {rss:,.0f} MiB |"]

@@ -22,6 +22,7 @@ MAX_TITLE = 300
 MAX_DUTIES = 20_000
 CONFIDENT_SCORE = 0.5
 CONFIDENT_GAP = 0.2
+EXACT = rank.FEATURES.index("exact")  # weight of the dictionary entry equal to the title (0 when none)
 SHOW_MOVE = 0.05  # a code the filing conventions raised by this much says so in its evidence
 MEMO_SIZE = 50_000  # remembered results (a few KB each)
 MEMO_MAX_DUTIES = 2_000  # longer duties are not remembered: they rarely repeat and would bloat memory
@@ -174,9 +175,9 @@ class Coder:
         p = rank.score(X, self.weights[kind], bias)
         moved, n_ranked, before = None, len(socs), (socs, p)
         if kind == "en" and self.conventions and len(socs):  # title only: where such filings really end up
-            socs, p, moved = self.conventions.apply(socs, p)
+            socs, p, moved = self.conventions.apply(socs, p, X[:, EXACT] if len(X) else None)
         order = np.argsort(-p, kind="stable")[:max(top, 2)]
-        cands = []
+        cands, task_sims = [], None
         for j in order:
             soc = socs[j]
             if moved is not None and (j >= n_ranked or moved[j] >= SHOW_MOVE):
@@ -195,7 +196,9 @@ class Coder:
                                     "filing_prior": round(float(bias[j]), 4) if bias is not None and j < len(bias) else 0.0,
                                     "filing_convention": round(float(moved[j]), 4) if moved is not None else 0.0})
             if q.duty_vecs is not None and len(duty_list):
-                c.matched_tasks = self._task_evidence(soc, q.duty_vecs, duty_list)
+                if task_sims is None:  # once per query (shared with the features, and with the advisor)
+                    task_sims = self.ix.task_sims(q.duty_vecs)[0]
+                c.matched_tasks = self._task_evidence(soc, task_sims, duty_list)
             cands.append(c)
         s1 = cands[0].score if cands else 0.0
         s2 = cands[1].score if len(cands) > 1 else 0.0
@@ -217,11 +220,12 @@ class Coder:
                 return self.ix.codes[i][soc][1]
         return f"{soc}.00"
 
-    def _task_evidence(self, soc: str, duty_vecs: np.ndarray, duties: list[str], n: int = 3) -> list[TaskMatch]:
+    def _task_evidence(self, soc: str, task_sims: np.ndarray, duties: list[str], n: int = 3) -> list[TaskMatch]:
+        """The best O*NET task of ``soc`` for each duty; ``task_sims`` is tasks x duties for the whole index."""
         rows = self.ix.task_rows(soc)
         if not rows:
             return []
-        sims = self.ix.task_sims(duty_vecs)[0][rows.start:rows.stop]
+        sims = task_sims[rows.start:rows.stop]
         best = []
         for d in range(sims.shape[1]):
             k = int(np.argmax(sims[:, d]))

@@ -85,17 +85,29 @@ def coder(shared_coder):
 
 
 def test_coder_applies_conventions_to_titles_alone_and_shows_them(coder):
-    first = coder.code("Registered Nurse", top=3).candidates[0].soc_code
+    title = "Nurse on the night ward"  # no exact dictionary entry
+    first = coder.code(title, top=3).candidates[0].soc_code
     coder.conventions = Conventions({first: {"99-9999": 50.0}}, lam=1.0, alpha=1.0)
     coder._memo.clear()
-    alone = coder.code("Registered Nurse", top=3)
+    alone = coder.code(title, top=3)
     top = alone.candidates[0]
     assert top.soc_code == "99-9999" and top.features["filing_convention"] > 0
     assert top.matched_titles[0].source == "filing conventions" and first in top.matched_titles[0].text
     assert top.matched_titles[0].similarity == pytest.approx(top.features["filing_convention"], abs=1e-3)
     assert next(c for c in alone.candidates if c.soc_code == first).features["filing_convention"] < 0
-    with_duties = coder.code("Registered Nurse", "Assess patients and give medications as ordered.", top=3)
+    with_duties = coder.code(title, "Assess patients and give medications as ordered.", top=3)
     assert all(c.soc_code != "99-9999" and c.features["filing_convention"] == 0.0 for c in with_duties.candidates)
+
+
+def test_an_exact_dictionary_title_keeps_its_code_whatever_filings_did(coder):
+    first = coder.code("Registered Nurse", top=3).candidates[0]
+    assert first.features["exact"] == 1.0  # an O*NET occupation title
+    coder.conventions = Conventions({first.soc_code: {"99-9999": 50.0}}, lam=1.0, alpha=1.0)
+    coder._memo.clear()
+    again = coder.code("Registered Nurse", top=3).candidates
+    assert again[0].soc_code == first.soc_code and again[0].score == pytest.approx(first.score, abs=1e-3)
+    socs, p, _ = Conventions({"a": {"b": 3.0}}, lam=1.0, alpha=1.0).apply(["a"], [1.0], stay=[0.5])
+    assert dict(zip(socs, p))["b"] == pytest.approx(0.5 * 3 / 4)  # half the mass held by a 0.5-weight entry
 
 
 def test_bench_takes_each_folds_own_filings_out_of_the_conventions(coder, monkeypatch):
@@ -105,7 +117,9 @@ def test_bench_takes_each_folds_own_filings_out_of_the_conventions(coder, monkey
     monkeypatch.setattr(rank, "filing_prior_params", lambda: {})
     coder.filing_prior = {}
     coder.conventions = Conventions()
-    rows = [{"title": t, "soc_code": "99-9999"} for t in ("Registered Nurse", "Staff Nurse", "Nurse", "RN", "Charge Nurse")]
+    rows = [{"title": t, "soc_code": "99-9999"} for t in ("Nurse on the night ward", "Nurse for the kids ward",
+                                                          "Nurse in a big hospital", "Ward nurse helper",
+                                                          "Nurse who writes software")]
     dists = bench.title_only_dists(coder, rows)
     assert all(dists)
     full = bench.fold_contributions(dists, [{"99-9999"}] * 5, None)
@@ -120,4 +134,4 @@ def test_bench_takes_each_folds_own_filings_out_of_the_conventions(coder, monkey
     assert coder.conventions.counts == full
     one_out = Conventions(full, 1.0, 0.001).minus(bench.fold_contributions(dists[:1], [{"99-9999"}], None))
     assert sum(v for r in one_out.counts.values() for v in r.values()) == pytest.approx(
-        sum(v for r in full.values() for v in r.values()) - sum(q for _, q in dists[0]))
+        sum(v for r in full.values() for v in r.values()) - sum(x[1] for x in dists[0]))

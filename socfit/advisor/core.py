@@ -231,7 +231,7 @@ class _Advisor:
                 s, onet, titles = found.get(c.soc_code, (0.0, c.onet_code, []))
                 if not titles:
                     titles = [{**asdict(m), "source": m.source + label} for m in c.matched_titles
-                              if not label or m.similarity >= 0.9]
+                              if not label or (m.similarity >= 0.9 and m.source != "filing conventions")]
                     titles = list({t["text"].lower(): t for t in reversed(titles)}.values())[::-1]
                 found[c.soc_code] = (max(s, c.score * weight), onet, titles)
 

@@ -10,9 +10,10 @@ specialty are often filed under 29-1229 "Physicians, All Other". A transition ta
 counts, scripts/train_filing_conventions.py). For a new English title without duties the coder's
 probabilities ``q`` become ``(1 - lam) * q(c) + lam * sum_p q(p) * T(c | p)`` with
 ``T(c | p) = (counts[p][c] + alpha * [c == p]) / (n_p + alpha)``: a code seen rarely in filings keeps its
-mass; one seen often passes it on the way the filings did. A move needs at least ``min_count`` filings'
-worth of mass (one stray filing does not send "Software Engineer" mass to "Waiters"); smaller cells keep
-their mass on ``p``. A code it brings in that the coder did not rank is added as a candidate, and every
+mass in proportion (``alpha`` against its count: with alpha 0.5, a code seen in one filing passes on two
+thirds of ``lambda``); a cell needs at least ``min_count`` filings' worth of mass to move anything (0 in the
+shipped table: CV preferred it). A code the title matches exactly in the dictionary keeps its mass in
+proportion to that entry's weight (an O*NET or SOC title fully), whatever filings did. A code it brings in that the coder did not rank is added as a candidate, and every
 candidate says how much of its score the conventions moved.
 
 A labelled set chosen by its codes (the LCA set holds healthcare codes only) says nothing about filings
@@ -75,9 +76,11 @@ class Conventions:
             cached = self.__dict__["_cache"] = (at, codes, T)
         return cached
 
-    def apply(self, socs: list[str], probs) -> tuple[list[str], np.ndarray, np.ndarray]:
+    def apply(self, socs: list[str], probs, stay=None) -> tuple[list[str], np.ndarray, np.ndarray]:
         """New (codes, probabilities, moved) for the coder's ``socs`` and ``probs``: codes the table brings in
-        are appended; ``moved`` is each code's new probability minus its old one."""
+        are appended; ``moved`` is each code's new probability minus its old one. ``stay`` (0..1 per code)
+        holds that share of a code's mass in place: the coder passes the weight of an exact dictionary match,
+        so "Sailor" stays 53-5011 Sailors and Marine Oilers, whatever a few filings did."""
         at, codes, T = self._matrix()
         q = np.asarray(probs, dtype=np.float64)
         new = q.copy()
@@ -85,6 +88,8 @@ class Conventions:
         if not rows:
             return list(socs), new, np.zeros(len(socs))
         m = self.lam * q[rows]
+        if stay is not None:
+            m = m * (1.0 - np.clip(np.asarray(stay, dtype=np.float64)[rows], 0.0, 1.0))
         new[rows] -= m
         spread = m @ T[[at[socs[i]] for i in rows]]  # mass arriving at each code of the table
         col = np.array([at.get(s, -1) for s in socs])
@@ -120,13 +125,13 @@ def domain(accs, share: float = 0.01) -> set[str]:
     return {g for g, v in n.items() if v / total >= share}
 
 
-def contributions(dist: list[tuple[str, float]], acceptable: set[str], groups: set[str] | None = None) -> Counts:
+def contributions(dist: list[tuple], acceptable: set[str], groups: set[str] | None = None) -> Counts:
     """One filing's soft counts: the mass the coder gave each code, split evenly over the acceptable codes
     (an H-2B row mapped from SOC 2010 may accept several 2018 codes); only codes in ``groups`` (the set's
     domain) teach anything."""
     out: Counts = defaultdict(dict)
     k = len(acceptable)
-    for p, q in dist:
+    for p, q, *_ in dist:  # (code, probability[, exact-match weight])
         if groups is not None and p[:2] not in groups:
             continue
         for c in acceptable:

@@ -32,6 +32,12 @@ SOURCE_WEIGHT = {"onet_title": 1.0, "soc_title": 1.0, "dmtf": 0.9, "reported": 0
 RESIDUAL_SOURCES = {"reported", "alternate", "short"}
 _QUAL_STOP = {"and", "or", "of", "the", "in", "for", "except", "including", "general", "all", "other"}
 TASK_SIMS_CACHE = 32  # duty sets whose task similarities are remembered (~75 KB per duty statement)
+REMEMBER_BYTES = 24 << 20  # and at most this many bytes of arrays per remembered kind (long duty lists are big)
+
+
+def _nbytes(cache: dict) -> int:
+    return sum(x.nbytes for hit in cache.values() for x in (hit if isinstance(hit, tuple) else (hit,))
+               if isinstance(x, np.ndarray))
 
 
 @dataclass
@@ -128,7 +134,7 @@ class TitleIndex:
         hit = compute(v)
         with lock:
             cache[key] = hit
-            while len(cache) > size:
+            while len(cache) > size or (len(cache) > 1 and _nbytes(cache) > REMEMBER_BYTES):
                 cache.pop(next(iter(cache)))
         return hit
 
