@@ -27,7 +27,6 @@ from socfit.retrieve.conventions import Conventions, add, domain
 
 LAMBDAS = [0.0, 0.3, 0.5, 0.7, 0.9]
 ALPHAS = [0.5, 1.0, 2.0, 4.0]
-MIN_COUNTS = [0.0, 0.5, 1.0, 2.0]
 MAX_GENERAL_LOSS = 0.01
 
 
@@ -86,8 +85,8 @@ def main() -> None:
     for dists, accs, _, groups in data.values():
         add(total, bench.fold_contributions(dists, accs, groups))
 
-    def cv(lam: float, alpha: float, m: float) -> dict[str, tuple[float, float]]:
-        full = Conventions(total, lam, alpha, m)
+    def cv(lam: float, alpha: float) -> dict[str, tuple[float, float]]:
+        full = Conventions(total, lam, alpha)
         res = {}
         for k, (dists, accs, parts, groups) in data.items():
             hits = []
@@ -101,34 +100,32 @@ def main() -> None:
         res["O*NET occupation titles"] = accuracy(exact, full)
         return res
 
-    base = cv(0.0, 1.0, 0.0)
-    best, best_key = (0.0, 1.0, 0.0, base), float(np.mean([(t1 + t5) / 2 for k, (t1, t5) in base.items() if k in data]))
+    base = cv(0.0, 1.0)
+    best, best_key = (0.0, 1.0, base), float(np.mean([(t1 + t5) / 2 for k, (t1, t5) in base.items() if k in data]))
     for lam in LAMBDAS[1:]:
         for alpha in ALPHAS:
-            for m in MIN_COUNTS:
-                res = cv(lam, alpha, m)
-                key = float(np.mean([(t1 + t5) / 2 for k, (t1, t5) in res.items() if k in data]))
-                loss = max(b - r for k in ("reported titles (LOO)", "O*NET occupation titles")
-                           for b, r in zip(base[k], res[k]))
-                print(f"lambda {lam} alpha {alpha} min {m}: "
-                      + ", ".join(f"{k} {t1:.3f}/{t5:.3f}" for k, (t1, t5) in res.items())
-                      + ("" if loss <= MAX_GENERAL_LOSS else "  (over the general-titles cap)"))
-                if loss <= MAX_GENERAL_LOSS and key > best_key:
-                    best, best_key = (lam, alpha, m, res), key
-    lam, alpha, m, res = best
-    out = {
-        "lambda": lam, "alpha": alpha, "min_count": m,
+            res = cv(lam, alpha)
+            key = float(np.mean([(t1 + t5) / 2 for k, (t1, t5) in res.items() if k in data]))
+            loss = max(b - r for k in ("reported titles (LOO)", "O*NET occupation titles")
+                       for b, r in zip(base[k], res[k]))
+            print(f"lambda {lam} alpha {alpha}: " + ", ".join(f"{k} {t1:.3f}/{t5:.3f}" for k, (t1, t5) in res.items())
+                  + ("" if loss <= MAX_GENERAL_LOSS else "  (over the general-titles cap)"))
+            if loss <= MAX_GENERAL_LOSS and key > best_key:
+                best, best_key = (lam, alpha, res), key
+    lam, alpha, res = best
+    head = {
+        "lambda": lam, "alpha": alpha,
         "domains": {k: sorted(v[3]) for k, v in data.items()},
         "source": f"{sum(1 for v in data.values() for x in v[0] if x)} title-only filings in {', '.join(sets)}",
         "cross_validated": {k: {"top1": round(t1, 3), "top5": round(t5, 3)} for k, (t1, t5) in res.items()},
         "without_conventions": {k: {"top1": round(t1, 3), "top5": round(t5, 3)} for k, (t1, t5) in base.items()},
-        "counts": {p: {c: round(v, 4) for c, v in sorted(row.items()) if v >= 1e-4}
-                   for p, row in sorted(total.items())},
     }
-    out["counts"] = {p: r for p, r in out["counts"].items() if r}
+    counts = {p: {c: round(v, 4) for c, v in sorted(row.items()) if v >= 1e-4} for p, row in sorted(total.items())}
+    rows = [f"  {json.dumps(p)}: {json.dumps(r)}" for p, r in counts.items() if r]  # one line per ranked code
+    text = json.dumps(head, indent=1)[:-2] + ',\n "counts": {\n' + ",\n".join(rows) + "\n }\n}\n"
     path = Path(__file__).resolve().parent.parent / "socfit" / "data" / "filing_conventions.json"
-    path.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
-    print(f"chosen lambda {lam}, alpha {alpha}, min count {m}; wrote {path}")
+    path.write_text(text, encoding="utf-8")
+    print(f"chosen lambda {lam}, alpha {alpha}; wrote {path}")
 
 
 if __name__ == "__main__":

@@ -68,6 +68,18 @@ class CodeResult:
         return asdict(self)
 
 
+def _check_types(title, duties) -> None:
+    """Python callers can pass anything: what is not text is an InputError, not a TypeError deep inside."""
+    if title is not None and not isinstance(title, str):
+        raise InputError(f"title must be text, not {type(title).__name__}")
+    if isinstance(duties, list):
+        bad = next((i for i, d in enumerate(duties) if not isinstance(d, str)), None)
+        if bad is not None:
+            raise InputError(f"duties must be text or a list of text; item {bad + 1} is {type(duties[bad]).__name__}")
+    elif not (duties is None or isinstance(duties, str)):
+        raise InputError(f"duties must be text or a list of text, not {type(duties).__name__}")
+
+
 class Coder:
     def __init__(self, pack: Pack, multilingual: bool = True):
         self.pack = pack
@@ -93,6 +105,8 @@ class Coder:
         ``questions=False`` skips the clarifying questions (batch files do not show them). Repeated
         (title, duties) pairs are coded once per call and remembered across calls (bounded cache), which is
         what makes large real files fast: they repeat titles."""
+        for t, d in rows:
+            _check_types(t, d)
         keys = [(t, "\n".join(d) if isinstance(d, list) else (d or ""), top, exclude_exact, questions) for t, d in rows]
         todo = list(dict.fromkeys(k for k in keys if k not in self._memo))
         if todo:
@@ -140,7 +154,8 @@ class Coder:
 
     def _prepare(self, title: str, duties) -> tuple[str, str, list[str], list[str]]:
         notes: list[str] = []
-        if not isinstance(title, str) or not title.strip():
+        _check_types(title, duties)
+        if not title or not title.strip():
             raise InputError("title is empty: give a job title (e.g. 'Data Scientist')")
         if not any(ch.isalpha() for ch in title):  # "12345", "!!!": nothing to code, only noise to rank
             raise InputError(f"title {title.strip()[:40]!r} has no words: give a job title (e.g. 'Data Scientist')")
@@ -175,7 +190,10 @@ class Coder:
         p = rank.score(X, self.weights[kind], bias)
         moved, n_ranked, before = None, len(socs), (socs, p)
         if kind == "en" and self.conventions and len(socs):  # title only: where such filings really end up
-            socs, p, moved = self.conventions.apply(socs, p, X[:, EXACT] if len(X) else None)
+            socs, p, moved = self.conventions.apply(socs, p, X[:, EXACT])
+            added = len(socs) - n_ranked  # codes only the conventions bring: no features, no filing prior
+            X = np.vstack([X, np.zeros((added, X.shape[1]), X.dtype)])
+            bias = None if bias is None else np.concatenate([bias, np.zeros(added, bias.dtype)])
         order = np.argsort(-p, kind="stable")[:max(top, 2)]
         cands, task_sims = [], None
         for j in order:
@@ -191,9 +209,8 @@ class Coder:
             c = Candidate(soc, self.ix.soc_titles.get(soc, soc), round(float(p[j]), 4), onet,
                           self.ix.onet_titles.get(onet, ""),
                           [Match(t, s, round(v, 3)) for t, s, v in ev.get(soc, [])[:3]],
-                          features={**{f: round(float(x), 4) if j < len(X) else 0.0  # codes the conventions add
-                                       for f, x in zip(rank.FEATURES, X[min(j, len(X) - 1)])},
-                                    "filing_prior": round(float(bias[j]), 4) if bias is not None and j < len(bias) else 0.0,
+                          features={**{f: round(float(x), 4) for f, x in zip(rank.FEATURES, X[j])},
+                                    "filing_prior": round(float(bias[j]), 4) if bias is not None else 0.0,
                                     "filing_convention": round(float(moved[j]), 4) if moved is not None else 0.0})
             if q.duty_vecs is not None and len(duty_list):
                 if task_sims is None:  # once per query (shared with the features, and with the advisor)

@@ -404,3 +404,13 @@ def test_undecodable_byte_past_the_encoding_probe_names_a_line_not_a_block_offse
     with pytest.raises(InputError, match=r"undecodable byte 0xe9 as utf-8 after line \d+; re-save as UTF-8"):
         code_file(coder, src, tmp_path / "out.jsonl", "jsonl", 1)
     assert not (tmp_path / "out.jsonl").exists()  # nothing half-written
+
+
+@pytest.mark.parametrize("title, duties, message", [
+    (123, None, "title must be text, not int"),
+    ("Nurse", 42, "duties must be text or a list of text, not int"),
+    ("Nurse", ["Give medications.", None], "duties must be text or a list of text; item 2 is NoneType"),
+])
+def test_python_api_refuses_what_is_not_text_with_a_clear_error(coder, title, duties, message):
+    with pytest.raises(InputError, match=message):
+        coder.code(title, duties)

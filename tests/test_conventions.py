@@ -29,15 +29,6 @@ def test_lambda_mixes_and_rare_codes_keep_most_of_their_mass():
     assert got["a"] == pytest.approx(1 - got["b"])
 
 
-def test_moves_below_min_count_stay_put():
-    conv = Conventions({"a": {"b": 0.4, "c": 2.0}}, lam=1.0, alpha=1.0, min_count=1.0)
-    socs, p, _ = conv.apply(["a"], [1.0])
-    got = dict(zip(socs, p))
-    assert "b" not in got
-    assert got["c"] == pytest.approx(2.0 / 3.4)
-    assert got["a"] == pytest.approx(1.4 / 3.4)
-
-
 def test_empty_or_zero_weight_table_is_off():
     assert not Conventions()
     assert not Conventions({"a": {"b": 1.0}}, lam=0.0)

@@ -11,10 +11,9 @@ counts, scripts/train_filing_conventions.py). For a new English title without du
 probabilities ``q`` become ``(1 - lam) * q(c) + lam * sum_p q(p) * T(c | p)`` with
 ``T(c | p) = (counts[p][c] + alpha * [c == p]) / (n_p + alpha)``: a code seen rarely in filings keeps its
 mass in proportion (``alpha`` against its count: with alpha 0.5, a code seen in one filing passes on two
-thirds of ``lambda``); a cell needs at least ``min_count`` filings' worth of mass to move anything (0 in the
-shipped table: CV preferred it). A code the title matches exactly in the dictionary keeps its mass in
-proportion to that entry's weight (an O*NET or SOC title fully), whatever filings did. A code it brings in that the coder did not rank is added as a candidate, and every
-candidate says how much of its score the conventions moved.
+thirds of ``lambda``). A code the title matches exactly in the dictionary keeps its mass in proportion to
+that entry's weight (an O*NET or SOC title fully), whatever filings did. A code it brings in that the coder
+did not rank is added as a candidate, and every candidate says how much of its score the conventions moved.
 
 A labelled set chosen by its codes (the LCA set holds healthcare codes only) says nothing about filings
 outside its selection: a set only teaches moves from the SOC major groups its own labels cover
@@ -40,7 +39,6 @@ class Conventions:
     counts: Counts = field(default_factory=dict)
     lam: float = 0.0
     alpha: float = 1.0
-    min_count: float = 0.0
 
     def __bool__(self) -> bool:
         return bool(self.counts) and self.lam > 0
@@ -55,7 +53,7 @@ class Conventions:
             kept = {c: v for c, v in kept.items() if v > 1e-9}
             if kept:
                 out[p] = kept
-        return Conventions(out, self.lam, self.alpha, self.min_count)
+        return Conventions(out, self.lam, self.alpha)
 
     def _matrix(self) -> tuple[dict[str, int], list[str], np.ndarray]:
         """(code -> index, codes, T) with T[p, c] = T(c | p) for every code filings reached; built once."""
@@ -69,10 +67,7 @@ class Conventions:
                 i = at[p]
                 T[i, i] += self.alpha / z
                 for c, v in row.items():
-                    if v >= self.min_count or c == p:
-                        T[i, at[c]] += v / z
-                    else:  # too few filings to move mass: it stays on p
-                        T[i, i] += v / z
+                    T[i, at[c]] += v / z
             cached = self.__dict__["_cache"] = (at, codes, T)
         return cached
 
@@ -98,7 +93,8 @@ class Conventions:
         spread[col[known]] = 0.0
         extra_cols = np.flatnonzero(spread > MIN_ADDED).tolist()  # codes the coder did not rank
         new_all = np.concatenate([new, spread[extra_cols]])
-        return list(socs) + [codes[u] for u in extra_cols], new_all, new_all - np.concatenate([q, np.zeros(len(extra_cols))])
+        moved = new_all - np.concatenate([q, np.zeros(len(extra_cols))])
+        return list(socs) + [codes[u] for u in extra_cols], new_all, moved
 
     def source(self, socs: list[str], probs, code: str) -> str | None:
         """The other ranked code that passed ``code`` the most mass (the evidence for a move)."""
@@ -152,5 +148,4 @@ def load() -> Conventions:
     d = _data("filing_conventions.json")
     if not d:
         return Conventions()
-    return Conventions({p: dict(r) for p, r in d["counts"].items()}, float(d["lambda"]), float(d["alpha"]),
-                       float(d.get("min_count", 0.0)))
+    return Conventions({p: dict(r) for p, r in d["counts"].items()}, float(d["lambda"]), float(d["alpha"]))
