@@ -131,15 +131,25 @@ class Coder:
             e5 = {i: enc[k] for k, i in enumerate(foreign)}
         # One BLAS call for the batch; rows are contiguous so each query's slice is cheap.
         sims = vecs @ self.ix.emb["minilm"].T if len(vecs) > 1 else None
+        lps = self.ix.probe.log_probs(vecs) if len(vecs) > 1 and self.ix.probe is not None else None
         all_duties = [d for p in prepared for d in p[2]]
         dvecs = self.minilm.encode(all_duties, batch_size=64) if all_duties else None
-        out, at = [], 0
+        spans, at = [], 0
+        for p in prepared:
+            spans.append((at, at + len(p[2])))
+            at += len(p[2])
+        with_duties = [i for i, (a, b) in enumerate(spans) if b > a]
+        tsims = {}
+        if len(with_duties) > 1:  # one pass over the task matrix for the batch
+            got = self.ix.task_sims_batch([dvecs[spans[i][0]:spans[i][1]] for i in with_duties])
+            tsims = dict(zip(with_duties, got))
+        out = []
         for i, (title, norm, duty_list, notes) in enumerate(prepared):
-            dv = dvecs[at:at + len(duty_list)] if duty_list else None
-            at += len(duty_list)
+            dv = dvecs[spans[i][0]:spans[i][1]] if duty_list else None
             q = rank.Query(title, norm, vecs[i], e5.get(i), dv, foreign=i in e5,
                            exclude=self.ix.by_title.get(norm) if exclude_exact else None,
-                           sims=sims[i] if sims is not None else None)
+                           sims=sims[i] if sims is not None else None,
+                           probe=lps[i] if lps is not None else None, task_sims=tsims.get(i))
             out.append(self._rank(q, duty_list, notes, top, "en" if i not in e5 else "other", questions))
         return out
 
@@ -196,6 +206,8 @@ class Coder:
             bias = None if bias is None else np.concatenate([bias, np.zeros(added, bias.dtype)])
         order = np.argsort(-p, kind="stable")[:max(top, 2)]
         cands, task_sims = [], None
+        # rounded once per query, not value by value
+        shown = dict(zip(order.tolist(), X[order].astype(np.float64).round(4).tolist()))
         for j in order:
             soc = socs[j]
             if moved is not None and (j >= n_ranked or moved[j] >= SHOW_MOVE):
@@ -209,12 +221,12 @@ class Coder:
             c = Candidate(soc, self.ix.soc_titles.get(soc, soc), round(float(p[j]), 4), onet,
                           self.ix.onet_titles.get(onet, ""),
                           [Match(t, s, round(v, 3)) for t, s, v in ev.get(soc, [])[:3]],
-                          features={**{f: round(float(x), 4) for f, x in zip(rank.FEATURES, X[j])},
+                          features={**dict(zip(rank.FEATURES, shown[j])),
                                     "filing_prior": round(float(bias[j]), 4) if bias is not None else 0.0,
                                     "filing_convention": round(float(moved[j]), 4) if moved is not None else 0.0})
             if q.duty_vecs is not None and len(duty_list):
                 if task_sims is None:  # once per query (shared with the features, and with the advisor)
-                    task_sims = self.ix.task_sims(q.duty_vecs)[0]
+                    task_sims = (q.task_sims or self.ix.task_sims(q.duty_vecs))[0]
                 c.matched_tasks = self._task_evidence(soc, task_sims, duty_list)
             cands.append(c)
         s1 = cands[0].score if cands else 0.0

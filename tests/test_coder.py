@@ -190,6 +190,23 @@ def test_repeated_titles_give_identical_results(coder):
     assert coder.code("Software Engineer").candidates[0].score == a.candidates[0].score
 
 
+def test_a_batch_codes_each_row_as_a_single_query_would(coder):
+    """Batch mode shares the title similarities, the title probe and the task similarities of all its rows;
+    every row must still get exactly what coding it alone gives."""
+    rows = [("Software Engineer", "Write and test code for web applications. Review designs with the team."),
+            ("Registered Nurse", "Assess patients and give medications. Record vital signs and care plans."),
+            ("Data Scientist", None),
+            ("Engineer", "Design electrical circuits and test prototypes for power systems.")]
+    coder._memo.clear()
+    batch = coder.code_many(rows, questions=False)
+    for (title, duties), got in zip(rows, batch):
+        coder._memo.clear()
+        alone = coder.code(title, duties)
+        assert [(c.soc_code, c.score) for c in got.candidates] == [(c.soc_code, c.score) for c in alone.candidates]
+        assert [[m.task for m in c.matched_tasks] for c in got.candidates] == \
+            [[m.task for m in c.matched_tasks] for c in alone.candidates]
+
+
 def test_long_duties_are_not_remembered(coder):
     coder.code("Software Engineer", "Design, develop and modify software systems. " * 100)
     assert all(len(k[1]) <= 2000 for k in coder._memo)

@@ -62,6 +62,7 @@ class TitleIndex:
     e5_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))  # titles for e5 (see build_index)
     task_starts: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     task_socs: list[str] = field(default_factory=list)
+    probe: object | None = None  # TitleProbe (socfit/retrieve/probe.py), set with the MiniLM embeddings
 
     def task_rows(self, soc: str) -> range:
         """Rows of ``tasks`` (and of the task embeddings) that belong to one SOC code."""
@@ -147,6 +148,20 @@ class TitleIndex:
             return sims, self.task_soc_max(sims)
 
         return self.remember("task_sims", duty_vecs, compute, TASK_SIMS_CACHE)
+
+    def task_sims_batch(self, groups: list[np.ndarray]) -> list[tuple[np.ndarray, dict[str, float]]]:
+        """``task_sims`` for the duty sets of many rows with one pass over the task matrix (batch coding: the
+        29 MB matrix read once per batch instead of once per row). Not remembered: batch rows rarely repeat."""
+        if not groups:
+            return []
+        sims = self.task_emb["minilm"] @ np.vstack(groups).T
+        out, at = [], 0
+        for g in groups:
+            s = np.ascontiguousarray(sims[:, at:at + len(g)])
+            at += len(g)
+            s.setflags(write=False)
+            out.append((s, self.task_soc_max(s)))
+        return out
 
     def task_soc_max(self, sims: np.ndarray) -> dict[str, float]:
         """Per SOC: mean over duty statements of the best task similarity (sims: tasks x duties)."""
@@ -317,6 +332,14 @@ def ensure_embeddings(pack: Pack, ix: TitleIndex, model: str = "minilm", say=Non
             os.replace(tmp, path)
         target = {"titles": ix.emb, "tasks": ix.task_emb, "occ": ix.occ_emb}[what]
         target[model] = np.asarray(arr, dtype=np.float32)
+    if model == "minilm":
+        from socfit.retrieve.probe import ensure_probe
+
+        if say:
+            say("title probe (minilm)", 0, 1)
+        ix.probe = ensure_probe(pack.path, pack.pack_id, ix.titles, ix.codes, ix.soc_list, ix.emb["minilm"])
+        if say:
+            say("title probe (minilm)", 1, 1)
 
 
 _CACHE: dict[tuple[str, str], TitleIndex] = {}

@@ -15,6 +15,7 @@ Features (per SOC code, for one query):
   cover      IDF-weighted share of the query's tokens found anywhere in the code's titles
   duty_c     cosine between the mean of the duty statements and the mean of the code's O*NET tasks (0 without
              duties): the duties as a whole against the occupation as a whole, steadier than the best single task
+  probe      the title probe's log-probability of the code (socfit/retrieve/probe.py), scaled to 0..1
 Weights come from scripts/train_ranker.py (leave-one-out on O*NET reported titles and BLS DMTF titles);
 see socfit/data/ranker.json.
 """
@@ -29,9 +30,11 @@ from importlib import resources
 import numpy as np
 
 from socfit.retrieve.index import TitleIndex, bm25
+from socfit.retrieve.probe import FLOOR
 
 FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior", "head",
-            "cover", "duty_c"]
+            "cover", "duty_c", "probe"]
+PROBE_TOP = 5  # codes the title probe brings in as candidates
 K = 30
 CURATED = {"onet_title", "soc_title", "dmtf"}
 
@@ -46,6 +49,8 @@ class Query:
     exclude: int | None = None  # dictionary id to hide (leave-one-out evaluation)
     foreign: bool = False  # non-English title: English-only signals (tokens, MiniLM) are noise, use e5 only
     sims: np.ndarray | None = None  # precomputed title similarities (batch mode: one matrix product per batch)
+    probe: np.ndarray | None = None  # precomputed title-probe log-probabilities (batch mode, likewise)
+    task_sims: tuple | None = None  # precomputed ``TitleIndex.task_sims`` of the duties (batch mode, likewise)
 
 
 def _data(name: str) -> dict:
@@ -206,7 +211,8 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                     evidence[soc].append((raw[i], src + " (multilingual)", float(sims[j])))
 
     if q.duty_vecs is not None and len(q.duty_vecs) and "minilm" in ix.task_emb:
-        _, per_soc = ix.task_sims(q.duty_vecs)  # per SOC, from the (n_tasks, n_duties) cosines
+        # per SOC, from the (n_tasks, n_duties) cosines
+        _, per_soc = q.task_sims if q.task_sims is not None else ix.task_sims(q.duty_vecs)
         cut = sorted(per_soc.values())[-10] if len(per_soc) >= 10 else -1.0
         for soc, val in per_soc.items():
             if soc in feats or val >= cut:  # duties also bring their own top 10 codes in as candidates
@@ -219,6 +225,13 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                 r = row(soc)
                 r[8] = per_soc.get(soc, 0.0)
                 r[12] = val
+
+    lp = None
+    if q.vec is not None and not q.foreign and getattr(ix, "probe", None) is not None:
+        lp = q.probe if q.probe is not None and q.exclude is None else \
+            ix.probe.log_probs(q.vec, q.exclude, ix.titles)[0]
+        for j in _top(lp, PROBE_TOP).tolist():
+            row(ix.soc_list[j])
 
     toks = [] if q.foreign else q.norm.split()
     head = toks[-1] if toks else ""
@@ -233,6 +246,9 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
         r[10] = math.log1p(h) / 4.0 if h > 0 else 0.0
         v = vocab.get(soc, {})
         r[11] = sum(w for t, w in zip(toks, idf) if v.get(t, 0) - own > 0) / total
+        if lp is not None:
+            j = ix.soc_pos(soc)
+            r[13] = 1.0 - float(lp[j]) / FLOOR if j >= 0 else 0.0
     socs = list(feats)
     return socs, np.array(list(feats.values()), dtype=np.float32) if socs else np.zeros((0, nf)), evidence
 

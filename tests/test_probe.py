@@ -1,0 +1,82 @@
+"""The title probe: soft targets by source weight, a fit that separates occupations, leave-one-out that never
+asks a model which saw the hidden title, and the saved file beside the pack (reused, or retrained when broken)."""
+
+import numpy as np
+import pytest
+
+from socfit.retrieve import probe
+from socfit.retrieve.probe import TitleProbe, ensure_probe, fold_of, targets
+
+
+def _data(n_per=12, seed=0):
+    """Three occupations in a 6-d title space, titles scattered around three directions."""
+    rng = np.random.default_rng(seed)
+    centres = np.eye(6)[:3]
+    X, codes, titles = [], [], []
+    for k, c in enumerate(centres):
+        for i in range(n_per):
+            v = c + 0.15 * rng.standard_normal(6)
+            X.append(v / np.linalg.norm(v))
+            codes.append({f"00-000{k}": (1.0, f"00-000{k}.00", "onet_title")})
+            titles.append(f"occupation {k} title {i}")
+    return np.asarray(X, np.float32), codes, titles, [f"00-000{k}" for k in range(3)]
+
+
+def test_targets_split_a_title_over_its_codes_by_source_weight():
+    codes = [{"a": (1.0, "a.00", "onet_title"), "b": (0.6, "b.00", "alternate")}, {}, {"zz": (1.0, "", "x")}]
+    Y = targets(codes, ["a", "b"])
+    assert Y[0].tolist() == pytest.approx([1 / 1.6, 0.6 / 1.6])
+    assert Y[1].sum() == 0 and Y[2].sum() == 0  # no code, or a code outside the list: no target
+
+
+def test_the_probe_reads_titles_as_their_occupation():
+    X, codes, _, socs = _data()
+    W, b = probe.train(X, targets(codes, socs))
+    lp = probe.log_probs(X, W, b)
+    truth = [socs.index(next(iter(c))) for c in codes]
+    assert (lp.argmax(axis=1) == truth).mean() >= 0.9
+    assert np.allclose(np.exp(lp).sum(axis=1), 1.0, atol=1e-4)
+    assert lp.min() >= probe.FLOOR
+
+
+def test_leave_one_out_uses_a_probe_that_never_saw_the_hidden_title():
+    X, codes, titles, socs = _data()
+    # one extra occupation known by a single title: only a probe that saw it leans to it
+    X = np.vstack([X, np.eye(6, dtype=np.float32)[5]])
+    codes.append({"00-0009": (1.0, "00-0009.00", "onet_title")})
+    titles.append("the only title of its kind")
+    socs = socs + ["00-0009"]
+    Y = targets(codes, socs)
+    W, b = probe.train(X, Y)
+    p = TitleProbe(W, b, socs, None, lambda: (titles, X, Y))
+    i = len(titles) - 1
+    full = p.log_probs(X[i], None, titles)[0]
+    loo = p.log_probs(X[i], i, titles)[0]
+    k = socs.index("00-0009")
+    chance = np.log(1 / len(socs))
+    assert full[k] > chance > loo[k]  # the probe that saw it leans to it; the fold probe, never shown it, does not
+    assert 0 <= fold_of(titles[i]) < probe.FOLDS and fold_of(titles[i]) == fold_of(str(titles[i]))
+
+
+def test_the_probe_is_saved_beside_the_pack_reused_and_retrained_when_broken(tmp_path, monkeypatch):
+    X, codes, titles, socs = _data()
+    pack_path = tmp_path / "pack.sqlite"
+    first = ensure_probe(pack_path, "id1", titles, codes, socs, X)
+    saved = list(tmp_path.glob("pack.sqlite.probe-minilm-id1-*.npz"))
+    assert len(saved) == 1
+
+    def no_training(*_):
+        raise AssertionError("a saved probe must be loaded, not retrained")
+
+    monkeypatch.setattr(probe, "train", no_training)
+    again = ensure_probe(pack_path, "id1", titles, codes, socs, X)
+    assert np.array_equal(first.W, again.W) and np.array_equal(first.b, again.b)
+
+    monkeypatch.undo()
+    saved[0].write_bytes(b"half a file")  # interrupted write, disk trouble: train again, never crash
+    fixed = ensure_probe(pack_path, "id1", titles, codes, socs, X)
+    assert np.allclose(fixed.W, first.W)
+    assert len(list(tmp_path.glob("pack.sqlite.probe-minilm-*.npz"))) == 1
+
+    ensure_probe(pack_path, "id2", titles, codes, socs, X)  # a rebuilt pack supersedes the old file
+    assert [p.name.split("-")[2] for p in tmp_path.glob("pack.sqlite.probe-minilm-*.npz")] == ["id2"]
