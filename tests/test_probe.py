@@ -48,10 +48,10 @@ def test_leave_one_out_uses_a_probe_that_never_saw_the_hidden_title():
     socs = socs + ["00-0009"]
     Y = targets(codes, socs)
     W, b = probe.train(X, Y)
-    p = TitleProbe(W, b, socs, None, lambda: (titles, X, Y))
+    p = TitleProbe(W, b, titles, None, lambda: (X, Y))
     i = len(titles) - 1
-    full = p.log_probs(X[i], None, titles)[0]
-    loo = p.log_probs(X[i], i, titles)[0]
+    full = p.log_probs(X[i])[0]
+    loo = p.log_probs(X[i], exclude=i)[0]
     k = socs.index("00-0009")
     chance = np.log(1 / len(socs))
     assert full[k] > chance > loo[k]  # the probe that saw it leans to it; the fold probe, never shown it, does not
@@ -80,3 +80,17 @@ def test_the_probe_is_saved_beside_the_pack_reused_and_retrained_when_broken(tmp
 
     ensure_probe(pack_path, "id2", titles, codes, socs, X)  # a rebuilt pack supersedes the old file
     assert [p.name.split("-")[2] for p in tmp_path.glob("pack.sqlite.probe-minilm-*.npz")] == ["id2"]
+
+
+def test_a_folder_that_cannot_be_written_still_gives_a_probe(tmp_path, monkeypatch):
+    """A read-only install or a full disk: the probe is used from memory (and trained again next time)."""
+    X, codes, titles, socs = _data()
+
+    def refuse(*_, **__):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(probe.np, "savez", refuse)
+    got = ensure_probe(tmp_path / "pack.sqlite", "id1", titles, codes, socs, X)
+    assert got.log_probs(X[:2]).shape == (2, len(socs))
+    assert got.log_probs(X[:1], exclude=0).shape == (1, len(socs))  # the fold probes too
+    assert list(tmp_path.iterdir()) == []

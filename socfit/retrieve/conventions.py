@@ -10,8 +10,8 @@ specialty are often filed under 29-1229 "Physicians, All Other". A transition ta
 counts, scripts/train_filing_conventions.py). For a new English title without duties the coder's
 probabilities ``q`` become ``(1 - lam) * q(c) + lam * sum_p q(p) * T(c | p)`` with
 ``T(c | p) = (counts[p][c] + alpha * [c == p]) / (n_p + alpha)``: a code seen rarely in filings keeps its
-mass in proportion (``alpha`` against its count: with alpha 0.5, a code seen in one filing passes on two
-thirds of ``lambda``). A code the title matches exactly in the dictionary keeps its mass in proportion to
+mass in proportion (``alpha`` against its count: with the shipped alpha 1, a code seen in one filing passes
+on half of ``lambda``; with 0.5, two thirds). A code the title matches exactly in the dictionary keeps its mass in proportion to
 that entry's weight (an O*NET or SOC title fully), whatever filings did. A code it brings in that the coder
 did not rank is added as a candidate, and every candidate says how much of its score the conventions moved.
 

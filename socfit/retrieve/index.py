@@ -325,11 +325,14 @@ def ensure_embeddings(pack: Pack, ix: TitleIndex, model: str = "minilm", say=Non
         else:
             enc = enc or get_encoder(model)
             arr = _encode_all(enc, texts, say, f"{what} ({model})")
-            for old in path.parent.glob(f"{pack.path.name}.{what}-{model}-*.npy"):
-                old.unlink(missing_ok=True)  # superseded vectors of this pack file
             tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npy")
-            np.save(tmp, arr)
-            os.replace(tmp, path)
+            try:
+                for old in path.parent.glob(f"{pack.path.name}.{what}-{model}-*.npy"):
+                    old.unlink(missing_ok=True)  # superseded vectors of this pack file
+                np.save(tmp, arr)
+                os.replace(tmp, path)
+            except OSError:  # a folder that cannot be written: use them from memory, compute again next time
+                tmp.unlink(missing_ok=True)
         target = {"titles": ix.emb, "tasks": ix.task_emb, "occ": ix.occ_emb}[what]
         target[model] = np.asarray(arr, dtype=np.float32)
     if model == "minilm":

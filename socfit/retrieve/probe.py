@@ -80,9 +80,14 @@ def log_probs(vecs: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _save(path: Path, **arrays) -> None:
+    """Write atomically; a folder that cannot be written (a read-only install, a full disk) only means the probe
+    is trained again next time, so the failure is not the caller's."""
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
-    np.savez(tmp, **arrays)
-    os.replace(tmp, path)
+    try:
+        np.savez(tmp, **arrays)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def _load(path: Path) -> dict | None:
@@ -95,21 +100,21 @@ def _load(path: Path) -> dict | None:
 
 
 class TitleProbe:
-    """The probe of one dictionary: ``log_probs(vecs)``, or with ``exclude`` (a dictionary title id hidden for
-    leave-one-out) the probe of that title's fold."""
+    """The probe of one dictionary (``titles``, normalised, in dictionary order): ``log_probs(vecs)``, or with
+    ``exclude`` (a dictionary title id hidden for leave-one-out) the probe of that title's fold."""
 
-    def __init__(self, W: np.ndarray, b: np.ndarray, socs: list[str], path: Path | None = None,
+    def __init__(self, W: np.ndarray, b: np.ndarray, titles: list[str], path: Path | None = None,
                  fold_data=None):
-        self.W, self.b, self.socs = W, b, socs
+        self.W, self.b, self.titles = W, b, titles
         self.path = path
-        self._fold_data = fold_data  # () -> (titles, X, Y), only needed to train the fold models
+        self._fold_data = fold_data  # () -> (X, Y), only needed to train the fold models
         self._folds: list[tuple[np.ndarray, np.ndarray]] | None = None
         self._lock = threading.Lock()
 
-    def log_probs(self, vecs: np.ndarray, exclude: int | None = None, titles: list[str] | None = None) -> np.ndarray:
-        if exclude is None or titles is None:
+    def log_probs(self, vecs: np.ndarray, exclude: int | None = None) -> np.ndarray:
+        if exclude is None:
             return log_probs(vecs, self.W, self.b)
-        W, b = self.fold_model(fold_of(titles[exclude]))
+        W, b = self.fold_model(fold_of(self.titles[exclude]))
         return log_probs(vecs, W, b)
 
     def fold_model(self, f: int) -> tuple[np.ndarray, np.ndarray]:
@@ -123,8 +128,8 @@ class TitleProbe:
         got = _load(path) if path else None
         if got and all(f"W{f}" in got and f"b{f}" in got for f in range(FOLDS)):
             return [(got[f"W{f}"], got[f"b{f}"]) for f in range(FOLDS)]
-        titles, X, Y = self._fold_data()
-        fold = np.array([fold_of(t) for t in titles])
+        X, Y = self._fold_data()
+        fold = np.array([fold_of(t) for t in self.titles])
         models = [train(X[fold != f], Y[fold != f]) for f in range(FOLDS)]
         if path:
             _save(path, **{f"{k}{f}": a for f, (W, b) in enumerate(models) for k, a in (("W", W), ("b", b))})
@@ -152,4 +157,4 @@ def ensure_probe(pack_path: Path, pack_id: str, titles: list[str], codes: list[d
         for old in path.parent.glob(f"{pack_path.name}.probe*-minilm-*.npz"):
             old.unlink(missing_ok=True)
         _save(path, W=W, b=b)
-    return TitleProbe(W, b, socs, path, lambda: (titles, X, targets(codes, socs)))
+    return TitleProbe(W, b, titles, path, lambda: (X, targets(codes, socs)))

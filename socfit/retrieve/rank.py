@@ -227,9 +227,8 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                 r[12] = val
 
     lp = None
-    if q.vec is not None and not q.foreign and getattr(ix, "probe", None) is not None:
-        lp = q.probe if q.probe is not None and q.exclude is None else \
-            ix.probe.log_probs(q.vec, q.exclude, ix.titles)[0]
+    if q.vec is not None and not q.foreign and ix.probe is not None:
+        lp = q.probe if q.probe is not None and q.exclude is None else ix.probe.log_probs(q.vec, q.exclude)[0]
         for j in _top(lp, PROBE_TOP).tolist():
             row(ix.soc_list[j])
 

@@ -15,7 +15,7 @@ from starlette.background import BackgroundTask
 
 from socfit.errors import InputError
 from socfit.web.engine import Engine
-from socfit.web.forms import check_text
+from socfit.web.forms import check_json_text
 from socfit.web.models import CodeRequest, NewCase, NewDecision, Profile
 
 
@@ -28,7 +28,7 @@ async def text_only(request: Request) -> None:
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype.startswith("application/") and ctype.endswith(("/json", "+json")) and \
             _SURROGATE_ESCAPE.search(await request.body()):  # only then parse again (rare: emoji, bad input)
-        check_text(await request.json(), "the request body")
+        check_json_text(await request.json(), "the request body")
 
 
 router = APIRouter(prefix="/api", dependencies=[Depends(text_only)])

@@ -87,10 +87,10 @@ def load_json_field(raw: str | None, what: str) -> Any:
         value = json.loads(raw)
     except (ValueError, RecursionError):  # RecursionError: nested too deep
         raise InputError(f"{what} is not valid JSON") from None
-    return check_text(value, what) if "\\u" in raw else value
+    return check_json_text(value, what) if "\\u" in raw else value
 
 
-def check_text(value: Any, what: str) -> Any:
+def check_json_text(value: Any, what: str) -> Any:
     """Parsed JSON as it is, or InputError when a string in it holds half of a UTF-16 surrogate pair. JSON can
     escape one ("\\ud800") but no UTF-8 text can hold it: storing, rendering or sending it back would fail."""
     try:

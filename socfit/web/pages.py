@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 from socfit.errors import CodeError, InputError
 from socfit.web.api import CASE_PAGE, REPORT_TYPES, CaseId, CaseOffset, batch_response, report_response
 from socfit.web.cases import CaseNotFound
-from socfit.web.forms import DEGREE_LEVELS, FIELDS, check_text, form_from_profile, load_json_field, profile_from_form
+from socfit.web.forms import DEGREE_LEVELS, FIELDS, check_json_text, form_from_profile, load_json_field, profile_from_form
 from socfit.web.security import (AUTH_COOKIE, CASE_FILE_LIMIT, check_csrf, csrf_token, safe_next, session_value,
                                  set_csrf_cookie, token_ok)
 from socfit.web.views import wage_scale
@@ -275,7 +275,7 @@ async def case_import(request: Request) -> Response:
             doc = json.loads(raw.decode("utf-8-sig"))
         except (UnicodeDecodeError, ValueError, RecursionError) as e:  # RecursionError: nested too deep
             raise InputError(f"the case file is not UTF-8 JSON ({e})") from None
-        cid = await run_in_threadpool(store.import_, check_text(doc, "the case file"))
+        cid = await run_in_threadpool(store.import_, check_json_text(doc, "the case file"))
     except InputError as e:
         return await cases_list(request, error=str(e), status=422)
     return RedirectResponse(f"/cases/{cid}?saved=imported", 303)
