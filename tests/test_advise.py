@@ -227,7 +227,7 @@ def _title_result(confident=False, codes=("11-9199",)):
 
 
 @pytest.mark.parametrize("title", ["Team Leader", "Manager", "Consultant", "Senior Specialist", "Researcher",
-                                   "Associate", "Officer"])
+                                   "Associate", "Officer", "Postdoctoral Fellow", "Research Fellow"])
 def test_vague_titles_are_recognised(title):
     assert is_vague(title, _title_result(confident=True))
 

