@@ -1,9 +1,12 @@
-"""Batch coding of a CSV: streamed in chunks (constant memory), one output row per input row, in order.
+"""Batch coding of a CSV or Excel file: streamed in chunks (constant memory), one output row per input row,
+in order.
 
 A bad row (empty title, more fields than the header) gets an ``error`` field; it never stops the file.
-CSV output keeps every input column in order, then the codes. An output file is written whole or not at all.
-Encoding: UTF-8 (with or without BOM) and UTF-16 with a BOM are read as they are; otherwise cp1252/latin-1
-files are detected by a strict UTF-8 probe of the first megabyte and read as cp1252, and the choice is reported.
+CSV and Excel output keep every input column in order, then the codes. An output file is written whole or not
+at all. Encoding: UTF-8 (with or without BOM) and UTF-16 with a BOM are read as they are; otherwise
+cp1252/latin-1 files are detected by a strict UTF-8 probe of the first megabyte and read as cp1252, and the
+choice is reported. An Excel workbook (.xlsx, .xlsm) is read from its first sheet, whose first non-empty row is
+the header; it is recognised by its content (a ZIP archive), not its name.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ def detect_encoding(path: Path) -> str:
         return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         return "utf-16"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"{path}: an old Excel .xls workbook (binary); save it as .xlsx or as UTF-8 CSV")
     if b"\x00" in head:
         raise InputError(f"{path}: not UTF-8 text: it contains NUL bytes (a binary file, or UTF-16 without a "
                          "byte-order mark); re-save it as UTF-8 CSV")
@@ -49,9 +54,16 @@ def detect_encoding(path: Path) -> str:
                              "cp1252 either; re-save the file as UTF-8 CSV") from None
 
 
-def _rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict]]:
-    """The header and the rows. Rows are read as lists, not dicts, so two columns with one name both keep
-    their values; a row with more fields than the header keeps the extra ones apart (``extra``)."""
+def is_xlsx(path: Path) -> bool:
+    """An Excel workbook (.xlsx/.xlsm are ZIP archives), told by its first bytes: a renamed file still reads."""
+    try:
+        with path.open("rb") as f:
+            return f.read(4) == b"PK\x03\x04"
+    except OSError:
+        return False
+
+
+def _csv_records(path: Path, encoding: str) -> tuple[list[str], Iterator[list[str]], Callable[[], None]]:
     try:
         f = open(path, newline="", encoding=encoding, errors="strict")
     except OSError as e:
@@ -62,35 +74,105 @@ def _rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict]]:
     except csv.Error as e:
         f.close()
         raise InputError(f"{path}: the header row is not readable CSV: {e}") from None
+
+    def gen():
+        try:
+            yield from reader
+        except UnicodeDecodeError as e:  # e.start counts from the block being decoded, not the file
+            raise InputError(f"{path}: undecodable byte 0x{e.object[e.start]:02x} as {encoding} after line "
+                             f"{reader.line_num}; re-save as UTF-8") from None
+        except csv.Error as e:
+            raise InputError(f"{path}: line {reader.line_num}: {e}") from None
+        except OSError as e:  # a read failing mid-file (a removed disk, a network share)
+            raise InputError(f"{path}: cannot read after line {reader.line_num}: {e.strerror or e}") from None
+
+    return cols, gen(), f.close
+
+
+def _cell_text(v) -> str:
+    """A spreadsheet cell as the text a person sees: 12.0 -> '12', a date -> '2025-01-31', empty -> ''."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def _xlsx_records(path: Path) -> tuple[list[str], Iterator[list[str]], Callable[[], None]]:
+    """The first sheet, read row by row (openpyxl's read-only mode keeps memory flat on a large sheet)."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        fh = path.open("rb")  # a file object: openpyxl would judge a path by its extension
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+    try:
+        wb = load_workbook(fh, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as e:
+        fh.close()
+        raise InputError(f"{path}: not a readable Excel workbook ({e}); save it as .xlsx or as UTF-8 CSV") from None
+
+    def close() -> None:
+        wb.close()
+        fh.close()
+
+    if not wb.worksheets:
+        close()
+        raise InputError(f"{path}: the workbook has no worksheet")
+    it = wb.worksheets[0].iter_rows(values_only=True)
+
+    def texts():
+        try:
+            for row in it:
+                rec = [_cell_text(v) for v in row]
+                while rec and not rec[-1].strip():  # Excel pads rows to the sheet's widest one
+                    rec.pop()
+                yield rec
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
+            raise InputError(f"{path}: the sheet cannot be read to the end ({e})") from None
+
+    recs = texts()
+    try:
+        cols = next((r for r in recs if r), [])
+    except InputError:
+        close()
+        raise
+    return cols, recs, close
+
+
+def _rows(path: Path, encoding: str) -> tuple[list[str], Iterator[dict]]:
+    """The header and the rows. Rows are read as lists, not dicts, so two columns with one name both keep
+    their values; a row with more fields than the header keeps the extra ones apart (``extra``)."""
+    cols, records, close = _xlsx_records(path) if encoding == "xlsx" else _csv_records(path, encoding)
     if "title" not in [c.strip().lower() for c in cols]:
-        f.close()
+        close()
         raise InputError(f"{path}: no 'title' column; columns found: {cols}")
     key: dict[str, int] = {}
     for i, c in enumerate(cols):
         k = c.strip().lower()
         if k in ("title", "description", "education") and k in key:
-            f.close()
+            close()
             raise InputError(f"{path}: two columns read as '{k}' ({cols[key[k]]!r} and {c!r}); keep one")
         key.setdefault(k, i)
     width = len(cols)
 
     def gen():
-        with f:
-            try:
-                for rec in reader:
-                    if not rec:  # a blank line (as csv.DictReader skips them)
-                        continue
-                    get = lambda k: rec[key[k]] if k in key and key[k] < len(rec) else ""  # noqa: E731
-                    yield {"title": get("title"), "description": get("description"), "education": get("education"),
-                           "_raw": rec[:width] + [""] * (width - len(rec)),
-                           "extra": rec[width:] if any(x.strip() for x in rec[width:]) else []}
-            except UnicodeDecodeError as e:  # e.start counts from the block being decoded, not the file
-                raise InputError(f"{path}: undecodable byte 0x{e.object[e.start]:02x} as {encoding} after line "
-                                 f"{reader.line_num}; re-save as UTF-8") from None
-            except csv.Error as e:
-                raise InputError(f"{path}: line {reader.line_num}: {e}") from None
-            except OSError as e:  # a read failing mid-file (a removed disk, a network share)
-                raise InputError(f"{path}: cannot read after line {reader.line_num}: {e.strerror or e}") from None
+        try:
+            for rec in records:
+                if not rec:  # a blank line (as csv.DictReader skips them)
+                    continue
+                get = lambda k: rec[key[k]] if k in key and key[k] < len(rec) else ""  # noqa: E731
+                yield {"title": get("title"), "description": get("description"), "education": get("education"),
+                       "_raw": rec[:width] + [""] * (width - len(rec)),
+                       "extra": rec[width:] if any(x.strip() for x in rec[width:]) else []}
+        finally:
+            close()
 
     return cols, gen()
 
@@ -111,10 +193,15 @@ def code_file(coder: Coder, inp: Path, out: Path | None, fmt: str = "jsonl", top
             raise InputError(f"--output {out}: folder {out.parent} does not exist")
         if out.is_dir():
             raise InputError(f"--output {out} is a folder: give a file name, e.g. {out / ('coded.' + fmt)}")
-    enc = detect_encoding(inp)
+    if fmt == "xlsx" and out is None:
+        raise InputError("--format xlsx writes a binary file: give --output FILE.xlsx")
+    enc = "xlsx" if is_xlsx(inp) else detect_encoding(inp)
     cols, rows = _rows(inp, enc)
     try:
-        if out is None:
+        if fmt == "xlsx":
+            with output_file(out, "wb") as sink:
+                rep = _code_rows(coder, cols, rows, sink, fmt, top, progress)
+        elif out is None:
             rep = _code_rows(coder, cols, rows, sys.stdout, fmt, top, progress)
         else:
             with output_file(out, "w", newline="", encoding="utf-8") as sink:
@@ -148,10 +235,13 @@ def output_file(path: Path, mode: str = "wb", **kw):
 
 def _code_rows(coder: Coder, cols: list[str], rows: Iterator[dict], sink, fmt: str, top: int,
                progress: Callable[[int], None] | None) -> dict:
-    writer = None
-    if fmt == "csv":
+    writer = book = None
+    if fmt in ("csv", "xlsx"):
         extra = [f"{k}_{i}" for i in range(1, top + 1) for k in ("soc", "title", "score")] + ["confident", "error"]
-        writer = csv.writer(sink)
+        if fmt == "csv":
+            writer = csv.writer(sink)
+        else:
+            book, writer = _XlsxWriter.open()
         # An input column with an output column's name (a file coded before) is kept as "<name> (input)".
         writer.writerow([f"{c} (input)" if c in extra else c for c in cols] + extra)
     n = errors = 0
@@ -169,6 +259,8 @@ def _code_rows(coder: Coder, cols: list[str], rows: Iterator[dict], sink, fmt: s
         n += len(chunk)
         if progress:
             progress(n)
+    if book is not None:
+        book.save(sink)
     return {"rows": n, "errors": errors}
 
 
@@ -218,3 +310,33 @@ def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int) 
                 coded[-1] = res.confident
             writer.writerow(r["_raw"] + coded + [err or ""])
     return errors
+
+
+class _XlsxWriter:
+    """csv.writer's ``writerow`` over an openpyxl write-only sheet (rows go to a temporary file, not memory)."""
+
+    def __init__(self, sheet) -> None:
+        self.sheet = sheet
+
+    @classmethod
+    def open(cls):
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        return book, cls(book.create_sheet("coded"))
+
+    def writerow(self, row: list) -> None:
+        self.sheet.append([self._cell(v) for v in row])
+
+    def _cell(self, v):
+        if not isinstance(v, str):
+            return v
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        v = ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)  # control characters Excel's XML cannot hold
+        if not v.startswith("="):
+            return v
+        cell = WriteOnlyCell(self.sheet, v)  # text stays text: "=HYPERLINK(...)" must not become a live formula
+        cell.data_type = "s"
+        return cell

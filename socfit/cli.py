@@ -139,18 +139,21 @@ def code_cmd(
     duties: Optional[str] = typer.Option(None, "--duties", help="What the person does (text; sentences or lines)."),
     top: int = typer.Option(5, "--top", min=1, max=20),
     as_json: bool = typer.Option(False, "--json"),
-    input_file: Optional[Path] = typer.Option(None, "--input", help="CSV with a 'title' column (optional 'description', 'education')."),
+    input_file: Optional[Path] = typer.Option(None, "--input", help="CSV or Excel (.xlsx) file with a 'title' column (optional 'description', 'education')."),
     output: Optional[Path] = typer.Option(None, "--output", help="Where to write batch results (default: stdout)."),
-    fmt: str = typer.Option("jsonl", "--format", help="Batch output: jsonl or csv."),
+    fmt: Optional[str] = typer.Option(None, "--format", help="Batch output: jsonl, csv or xlsx (default: from the --output name, else jsonl)."),
     pack: Optional[Path] = PackOpt,
 ) -> None:
-    """Rank SOC 2018 codes for a job title (and duties), with evidence; or code a whole CSV with --input."""
+    """Rank SOC 2018 codes for a job title (and duties), with evidence; or code a whole CSV or Excel file with --input."""
     from socfit.api import get_pack
     from socfit.coder import get_coder
     from socfit.errors import InputError
 
-    if fmt not in ("jsonl", "csv"):
-        raise InputError(f"--format must be jsonl or csv, not {fmt!r}")
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+        fmt = {"csv": "csv", "xlsx": "xlsx"}.get(suffix, "jsonl")
+    if fmt not in ("jsonl", "csv", "xlsx"):
+        raise InputError(f"--format must be jsonl, csv or xlsx, not {fmt!r}")
     coder = get_coder(get_pack(pack))
     if input_file is not None:
         from socfit.batch import code_file

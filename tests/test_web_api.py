@@ -108,6 +108,23 @@ def test_batch_csv_upload_downloads_coded_csv(client):
     assert r.headers["x-socfit-rows"] == "3" and r.headers["x-socfit-errors"] == "1"
 
 
+def test_batch_excel_upload_downloads_a_coded_workbook(client):
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    wb = Workbook()
+    wb.active.append(["id", "Title"])
+    wb.active.append([1, "Software Engineer"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = client.post("/api/batch", files={"file": ("jobs.xlsx", buf.getvalue())}, data={"format": "xlsx", "top": "1"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="jobs-coded.xlsx"' in r.headers["content-disposition"] and r.headers["x-socfit-encoding"] == "xlsx"
+    rows = [[c.value for c in row] for row in load_workbook(io.BytesIO(r.content)).active.iter_rows()]
+    assert rows[0][:3] == ["id", "Title", "soc_1"] and rows[1][:3] == ["1", "Software Engineer", "15-1252"]
+
+
 def test_batch_jsonl_and_a_file_without_title_column(client):
     r = client.post("/api/batch", files={"file": ("a.csv", "title\nRegistered Nurse\n")}, data={"format": "jsonl"})
     assert json.loads(r.text.splitlines()[0])["candidates"][0]["soc_code"] == "29-1141"

@@ -39,6 +39,7 @@ CaseOffset = Annotated[int, Query(ge=0, le=2**53, description=f"Cases to skip: o
 REPORT_TYPES = {"md": ("text/markdown; charset=utf-8", "md"), "pdf": ("application/pdf", "pdf"),
                 "html": ("text/html; charset=utf-8", "html"), "json": ("application/json", "json"),
                 "text": ("text/plain; charset=utf-8", "txt")}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS = {422: {"description": "Invalid input; `detail` says what to fix"}}
 
 
@@ -102,10 +103,10 @@ def api_health(request: Request) -> JSONResponse:
 
 
 @router.post("/batch", tags=["coder"], responses={**ERRORS, 200: {"description": "The coded file",
-             "content": {"text/csv": {}, "application/x-ndjson": {}}}},
-             summary="Code a CSV file (a 'title' column; optional 'description') and download the results")
+             "content": {"text/csv": {}, "application/x-ndjson": {}, XLSX: {}}}},
+             summary="Code a CSV or Excel file (a 'title' column; optional 'description') and download the results")
 def api_batch(request: Request, file: UploadFile,
-              format: Annotated[Literal["csv", "jsonl"], Form()] = "csv",
+              format: Annotated[Literal["csv", "jsonl", "xlsx"], Form()] = "csv",
               top: Annotated[int, Form(ge=1, le=20)] = 3) -> FileResponse:
     return batch_response(engine(request), file, format, top)
 
@@ -128,7 +129,7 @@ def batch_response(eng: Engine, file: UploadFile, fmt: str, top: int) -> FileRes
         raise
     stem = Path(file.filename or "jobs").stem[:80] or "jobs"
     stem = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)
-    return FileResponse(out, media_type="text/csv" if fmt == "csv" else "application/x-ndjson",
+    return FileResponse(out, media_type={"csv": "text/csv", "xlsx": XLSX}.get(fmt, "application/x-ndjson"),
                         filename=f"{stem}-coded.{fmt}", background=BackgroundTask(shutil.rmtree, tmp, True),
                         headers={"x-socfit-rows": str(rep["rows"]), "x-socfit-errors": str(rep["errors"]),
                                  "x-socfit-encoding": rep["encoding"]})

@@ -163,9 +163,9 @@ async def batch_post(request: Request) -> Response:
     fmt = _text(form, "format") or "csv"
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InputError("choose a CSV file to upload")
-        if fmt not in ("csv", "jsonl"):
-            raise InputError("format must be csv or jsonl")
+            raise InputError("choose a CSV or Excel file to upload")
+        if fmt not in ("csv", "jsonl", "xlsx"):
+            raise InputError("format must be csv, xlsx or jsonl")
         top = _text(form, "top") or "3"
         if not _digits(top, 2) or not 1 <= int(top) <= 20:
             raise InputError("codes per row must be a whole number from 1 to 20")
