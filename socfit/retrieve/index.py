@@ -119,7 +119,8 @@ class TitleIndex:
             return True
         for suffix in ("ing", "ings", "ers", "er", "ed", "es", "s"):  # trucking -> truck, roofing -> roof
             stem = word[: -len(suffix)]
-            if word.endswith(suffix) and len(stem) >= 3 and (stem in self.postings or stem + "e" in self.postings):
+            # a stem of 4+ letters: "bolers" is not "bol" + "ers" but a misspelt "boilers"
+            if word.endswith(suffix) and len(stem) >= 4 and (stem in self.postings or stem + "e" in self.postings):
                 return True
         return False
 
