@@ -1,5 +1,5 @@
-"""Batch coding of a CSV or Excel file: streamed in chunks (constant memory), one output row per input row,
-in order.
+"""Batch coding of a CSV or Excel file: streamed in chunks, one output row per input row, in order. A CSV
+runs in constant memory; a workbook holds its distinct texts (Excel's shared-strings table) in memory.
 
 A bad row (empty title, more fields than the header) gets an ``error`` field; it never stops the file.
 CSV and Excel output keep every input column in order, then the codes. An output file is written whole or not
@@ -101,11 +101,11 @@ def _cell_text(v) -> str:
 
 
 def _xlsx_records(path: Path) -> tuple[list[str], Iterator[list[str]], Callable[[], None]]:
-    """The first sheet, read row by row (openpyxl's read-only mode keeps memory flat on a large sheet)."""
+    """The first sheet, read row by row (openpyxl's read-only mode; only the workbook's shared-strings table,
+    every distinct text, is held in memory)."""
     import zipfile
 
     from openpyxl import load_workbook
-
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
@@ -313,7 +313,8 @@ def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int) 
 
 
 class _XlsxWriter:
-    """csv.writer's ``writerow`` over an openpyxl write-only sheet (rows go to a temporary file, not memory)."""
+    """csv.writer's ``writerow`` over an openpyxl write-only sheet: rows are streamed out, only the distinct
+    texts (the shared-strings table) stay in memory."""
 
     def __init__(self, sheet) -> None:
         self.sheet = sheet

@@ -21,8 +21,7 @@ VAGUE_WORDS = {"team", "leader", "lead", "manager", "management", "consultant", 
                "advisor", "adviser", "expert", "assistant", "representative", "agent", "partner", "principal",
                "fellow", "employee", "worker", "project", "program", "general", "department", "section", "group",
                "unit", "division", "deputy", "chief", "director", "supervisor", "engineer", "analyst", "scientist",
-               "technical", "business", "research", "senior", "junior", "postdoctoral", "doctoral", "visiting",
-               "graduate"}
+               "technical", "business", "research", "senior", "junior", "postdoctoral", "doctoral", "visiting"}
 # Head words vague enough to flag even with a qualifier, when the coder is unsure of the title alone.
 VAGUE_HEADS = {"leader", "lead", "manager", "consultant", "specialist", "associate", "officer", "coordinator",
                "executive", "advisor", "adviser", "partner", "staff", "researcher", "expert", "professional"}

@@ -92,12 +92,12 @@ class TitleIndex:
         toks = norm.split()
         if all(t in self.postings or len(t) < 5 or not t.isalpha() for t in toks):
             return norm
-        if not hasattr(self, "_spell_vocab"):
-            self._spell_vocab = [t for t, p in self.postings.items() if len(t) >= 4 and t.isalpha() and len(p) >= 2]
-            words = {w for _, _, task in self.tasks for w in re.findall(r"[a-z]{5,}", task.lower())}
+        if not hasattr(self, "_spell_vocab"):  # built once; _spell_vocab last, as web threads test for it
             from socfit.retrieve.encoders import english_words
 
+            words = {w for _, _, task in self.tasks for w in re.findall(r"[a-z]{5,}", task.lower())}
             self._real_words = frozenset(words) | english_words()
+            self._spell_vocab = [t for t, p in self.postings.items() if len(t) >= 4 and t.isalpha() and len(p) >= 2]
         from rapidfuzz import process
         from rapidfuzz.distance import Levenshtein
 
