@@ -35,8 +35,9 @@ def detect_encoding(path: Path) -> str:
         return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         return "utf-16"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError(f"{path}: an old Excel .xls workbook (binary); save it as .xlsx or as UTF-8 CSV")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: .xls, or an .xlsx Excel encrypted
+        raise InputError(f"{path}: an old Excel .xls workbook or a password-protected one; save it without a "
+                         "password as .xlsx or as UTF-8 CSV")
     if b"\x00" in head:
         raise InputError(f"{path}: not UTF-8 text: it contains NUL bytes (a binary file, or UTF-16 without a "
                          "byte-order mark); re-save it as UTF-8 CSV")
@@ -244,6 +245,19 @@ def _code_rows(coder: Coder, cols: list[str], rows: Iterator[dict], sink, fmt: s
             book, writer = _XlsxWriter.open()
         # An input column with an output column's name (a file coded before) is kept as "<name> (input)".
         writer.writerow([f"{c} (input)" if c in extra else c for c in cols] + extra)
+    try:
+        n, errors = _code_chunks(coder, rows, sink, writer, top, progress)
+        if book is not None:
+            book.save(sink)
+    except BaseException:
+        if book is not None:
+            writer.discard()
+        raise
+    return {"rows": n, "errors": errors}
+
+
+def _code_chunks(coder: Coder, rows: Iterator[dict], sink, writer, top: int,
+                 progress: Callable[[int], None] | None) -> tuple[int, int]:
     n = errors = 0
     chunk: list[dict] = []
     for r in rows:
@@ -259,9 +273,7 @@ def _code_rows(coder: Coder, cols: list[str], rows: Iterator[dict], sink, fmt: s
         n += len(chunk)
         if progress:
             progress(n)
-    if book is not None:
-        book.save(sink)
-    return {"rows": n, "errors": errors}
+    return n, errors
 
 
 def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int) -> int:
@@ -312,12 +324,18 @@ def _flush(coder: Coder, chunk: list[dict], start: int, sink, writer, top: int) 
     return errors
 
 
+# Excel's own limits: a sheet holds 1,048,576 rows, a cell 32,767 characters.
+XLSX_ROWS, XLSX_CELL = 1_048_576, 32_767
+_CUT = " [cut: an Excel cell holds 32,767 characters; the input file has it whole]"
+
+
 class _XlsxWriter:
     """csv.writer's ``writerow`` over an openpyxl write-only sheet: rows are streamed out, only the distinct
     texts (the shared-strings table) stay in memory."""
 
     def __init__(self, sheet) -> None:
         self.sheet = sheet
+        self.rows = 0
 
     @classmethod
     def open(cls):
@@ -326,7 +344,23 @@ class _XlsxWriter:
         book = Workbook(write_only=True)
         return book, cls(book.create_sheet("coded"))
 
+    def discard(self) -> None:
+        """Drop a sheet that will not be saved: end its stream and remove openpyxl's temporary file now (a
+        server would otherwise keep one per failed upload until it exits)."""
+        out = getattr(getattr(self.sheet, "_writer", None), "out", None)
+        try:
+            if not self.sheet.closed:
+                self.sheet.close()
+        except Exception:  # noqa: BLE001  the sheet is thrown away; its own failure does not matter
+            pass
+        if isinstance(out, str):
+            Path(out).unlink(missing_ok=True)
+
     def writerow(self, row: list) -> None:
+        self.rows += 1
+        if self.rows > XLSX_ROWS:  # the partial output is removed (output_file); nothing is half-written
+            raise InputError(f"the input has more rows than an Excel sheet holds ({XLSX_ROWS - 1:,} after the "
+                             "header); use --format csv or jsonl")
         self.sheet.append([self._cell(v) for v in row])
 
     def _cell(self, v):
@@ -336,6 +370,8 @@ class _XlsxWriter:
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         v = ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)  # control characters Excel's XML cannot hold
+        if len(v) > XLSX_CELL:  # a longer cell makes Excel "repair" (empty) the whole file on opening
+            v = v[:XLSX_CELL - len(_CUT)] + _CUT
         if not v.startswith("="):
             return v
         cell = WriteOnlyCell(self.sheet, v)  # text stays text: "=HYPERLINK(...)" must not become a live formula

@@ -151,7 +151,7 @@ def code_cmd(
 
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output is not None else ""
-        fmt = {"csv": "csv", "xlsx": "xlsx"}.get(suffix, "jsonl")
+        fmt = suffix if suffix in ("csv", "xlsx") else "jsonl"
     if fmt not in ("jsonl", "csv", "xlsx"):
         raise InputError(f"--format must be jsonl, csv or xlsx, not {fmt!r}")
     coder = get_coder(get_pack(pack))

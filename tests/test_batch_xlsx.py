@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -109,3 +110,35 @@ def test_cli_infers_the_output_format_from_the_file_name(fixture_pack_path, tmp_
     assert r.returncode == 0, r.stderr
     ws = load_workbook(io.BytesIO(out.read_bytes())).active
     assert [c.value for c in next(ws.iter_rows())] == ["title", "soc_1", "title_1", "score_1", "confident", "error"]
+
+
+def test_a_cell_longer_than_excel_holds_is_cut_and_says_so(coder, tmp_path):
+    inp = tmp_path / "jobs.csv"
+    inp.write_text("title,notes\nSoftware Engineer," + "x" * 40_000 + "\n", encoding="utf-8")
+    out = tmp_path / "coded.xlsx"
+    code_file(coder, inp, out, "xlsx", top=1)
+    notes = load_workbook(out).active.cell(row=2, column=2).value
+    assert len(notes) == 32_767 and notes.endswith("the input file has it whole]")
+    assert notes.startswith("x" * 30_000)
+
+
+def test_more_rows_than_a_sheet_holds_is_a_clear_error_and_no_file(coder, tmp_path, monkeypatch):
+    from socfit import batch
+
+    monkeypatch.setattr(batch, "XLSX_ROWS", 3)  # header + 2 rows
+    inp = tmp_path / "jobs.csv"
+    inp.write_text("title\nNurse\nCook\nWelder\n", encoding="utf-8")
+    out = tmp_path / "coded.xlsx"
+    with pytest.raises(InputError, match="more rows than an Excel sheet holds.*--format csv or jsonl"):
+        code_file(coder, inp, out, "xlsx", top=1)
+    assert not out.exists() and not (tmp_path / "coded.xlsx.part").exists()
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    assert not [f for f in ALL_TEMP_FILES if Path(f).exists()]  # nor openpyxl's temporary sheet file
+
+
+def test_password_protected_workbook_is_named_in_the_error(coder, tmp_path):
+    inp = tmp_path / "secret.xlsx"  # Excel stores an encrypted .xlsx in an OLE container, like an old .xls
+    inp.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500)
+    with pytest.raises(InputError, match="password-protected"):
+        code_file(coder, inp, tmp_path / "o.jsonl")

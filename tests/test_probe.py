@@ -94,3 +94,51 @@ def test_a_folder_that_cannot_be_written_still_gives_a_probe(tmp_path, monkeypat
     assert got.log_probs(X[:2]).shape == (2, len(socs))
     assert got.log_probs(X[:1], exclude=0).shape == (1, len(socs))  # the fold probes too
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_truncated_probe_file_is_retrained_not_a_crash(tmp_path):
+    X, codes, titles, socs = _data()
+    first = ensure_probe(tmp_path / "pack.sqlite", "id1", titles, codes, socs, X)
+    saved = next(tmp_path.glob("pack.sqlite.probe-minilm-id1-*.npz"))
+    saved.write_bytes(saved.read_bytes()[:100])  # a cut copy: a zip header and nothing behind it
+    again = ensure_probe(tmp_path / "pack.sqlite", "id1", titles, codes, socs, X)
+    assert np.allclose(again.W, first.W)
+
+
+def test_an_old_probe_that_cannot_be_removed_does_not_stop_loading(tmp_path, monkeypatch):
+    X, codes, titles, socs = _data()
+    (tmp_path / "pack.sqlite.probe-minilm-old-0000000000.npz").write_bytes(b"older pack")
+
+    def refuse(*_, **__):
+        raise PermissionError(13, "Permission denied")
+
+    def read_only_unlink(self, missing_ok=False):  # as in a read-only folder: a missing file is not an error
+        if self.exists():
+            raise PermissionError(13, "Permission denied")
+        if not missing_ok:
+            raise FileNotFoundError(2, "No such file")
+
+    monkeypatch.setattr(probe.Path, "unlink", read_only_unlink)
+    monkeypatch.setattr(probe.np, "savez", refuse)
+    got = ensure_probe(tmp_path / "pack.sqlite", "id1", titles, codes, socs, X)
+    assert got.log_probs(X[:2]).shape == (2, len(socs))
+
+
+def test_broken_saved_embeddings_are_computed_again(fixture_pack_path, tmp_path):
+    import shutil
+
+    from socfit.pack import open_pack
+    from socfit.retrieve.index import build_index, ensure_embeddings
+
+    pytest.importorskip("onnxruntime")
+    shutil.copy(fixture_pack_path, tmp_path / "pack.sqlite")
+    pack = open_pack(tmp_path / "pack.sqlite")
+    ix = build_index(pack)
+    ensure_embeddings(pack, ix)
+    good = np.array(ix.emb["minilm"])
+    saved = next(tmp_path.glob("pack.sqlite.titles-minilm-*.npy"))
+    saved.write_bytes(saved.read_bytes()[:200])  # a cut copy of the data folder
+    again = build_index(pack)
+    ensure_embeddings(pack, again)
+    assert np.allclose(again.emb["minilm"], good, atol=1e-5)
+    assert np.load(saved).shape == good.shape  # and written whole again

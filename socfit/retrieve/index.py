@@ -323,6 +323,16 @@ def _encode_all(encoder, texts: list[str], say=None, label: str = "") -> np.ndar
     return np.vstack(out).astype(np.float16) if out else np.zeros((0, 1), np.float16)
 
 
+def _load_vectors(path: Path, n: int) -> np.ndarray | None:
+    """Saved vectors for ``n`` texts, or None when missing or broken (a truncated copy, a disk error): then they
+    are computed again, never a crash at load."""
+    try:
+        arr = np.load(path, mmap_mode="r")
+    except (OSError, ValueError, EOFError):
+        return None
+    return arr if arr.ndim == 2 and arr.shape[0] == n else None
+
+
 def ensure_embeddings(pack: Pack, ix: TitleIndex, model: str = "minilm", say=None) -> None:
     """Load (or compute and save atomically) title, task and occupation embeddings for ``model``."""
     from socfit.retrieve.encoders import get_encoder
@@ -337,9 +347,8 @@ def ensure_embeddings(pack: Pack, ix: TitleIndex, model: str = "minilm", say=Non
     for what, make in wanted.items():
         texts = make()
         path = emb_path(pack, model, what, texts)
-        if path.is_file():
-            arr = np.load(path, mmap_mode="r")
-        else:
+        arr = _load_vectors(path, len(texts))
+        if arr is None:
             enc = enc or get_encoder(model)
             arr = _encode_all(enc, texts, say, f"{what} ({model})")
             tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npy")

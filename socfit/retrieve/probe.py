@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def _load(path: Path) -> dict | None:
     try:
         with np.load(path) as z:
             return {k: z[k] for k in z.files}
-    except (OSError, ValueError, EOFError, KeyError):
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):  # a truncated copy is not a zip
         return None
 
 
@@ -154,7 +155,10 @@ def ensure_probe(pack_path: Path, pack_id: str, titles: list[str], codes: list[d
         W, b = got["W"], got["b"]
     else:
         W, b = train(X, targets(codes, socs))
-        for old in path.parent.glob(f"{pack_path.name}.probe*-minilm-*.npz"):
-            old.unlink(missing_ok=True)
+        try:
+            for old in path.parent.glob(f"{pack_path.name}.probe*-minilm-*.npz"):
+                old.unlink(missing_ok=True)  # superseded probes of this pack file
+        except OSError:  # a folder that cannot be written: _save fails alike, the probe lives in memory
+            pass
         _save(path, W=W, b=b)
     return TitleProbe(W, b, titles, path, lambda: (X, targets(codes, socs)))
