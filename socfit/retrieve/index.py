@@ -289,7 +289,9 @@ def build_index(pack: Pack) -> TitleIndex:
 
 def bm25(ix: TitleIndex, query_tokens: list[str], k1: float = 1.2, b: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
     """BM25 over dictionary titles, sparse: (title ids that share a token with the query, their scores)."""
-    avg = float(ix.lengths.mean()) if len(ix.lengths) else 1.0
+    avg = ix.__dict__.get("_avg_len")
+    if avg is None:
+        avg = ix._avg_len = float(ix.lengths.mean()) if len(ix.lengths) else 1.0
     ids, vals = [], []
     for tok in set(query_tokens):
         p = ix.postings.get(tok)

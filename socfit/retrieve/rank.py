@@ -105,15 +105,18 @@ def _top(scores: np.ndarray, k: int) -> np.ndarray:
     return idx[np.argsort(-scores[idx])]
 
 
-def _top_cos(sims: np.ndarray, k: int, margin: float = 0.3) -> np.ndarray:
-    """``_top`` for cosines over the whole dictionary, exact but cheaper: the k best are nearly always within
-    ``margin`` of the best, so the partition runs over that short list (a full one is the fallback)."""
+def _top_cos(sims: np.ndarray, k: int, margins: tuple[float, ...] = (0.3, 0.45, 0.6)) -> np.ndarray:
+    """``_top`` for cosines over the whole dictionary, exact but cheaper: the k best are nearly always within a
+    small margin of the best, so the partition runs over that short list, widened until it holds k (a full
+    partition over ~47,000 titles is the last resort, ~0.3 ms)."""
     if not len(sims):
         return np.zeros(0, np.int64)
-    near = np.flatnonzero(sims >= sims.max() - margin)
-    if len(near) < k:
-        return _top(sims, k)
-    return near[_top(sims[near], k)]
+    best = sims.max()
+    for margin in margins:
+        near = np.flatnonzero(sims >= best - margin)
+        if len(near) >= k:
+            return near[_top(sims[near], k)]
+    return _top(sims, k)
 
 
 def _nearest(sims: np.ndarray) -> tuple[list[int], list[float]]:
