@@ -263,6 +263,23 @@ def test_real_pack_speller_leaves_real_words_alone(real_pack):
 
 
 @pytest.mark.integration
+def test_real_pack_machine_learning_names_find_computing_codes(real_pack):
+    c = Coder(real_pack)
+    for title in ("Deep Learning Engineer", "LLM Engineer", "MLOps Engineer"):
+        top3 = [x.soc_code for x in c.code(title).candidates[:3]]
+        assert "15-1221" in top3 and all(s.startswith("15-") for s in top3), (title, top3)
+
+
+@pytest.mark.integration
+def test_real_pack_synonyms_leave_the_dictionary_keys_alone(real_pack, monkeypatch):
+    from socfit.retrieve import index, normalize
+
+    keys = index.build_index(real_pack).titles
+    monkeypatch.setattr(normalize, "_SYNONYM_FIRST", set())
+    assert index.build_index(real_pack).titles == keys  # so no embeddings or probe are rebuilt
+
+
+@pytest.mark.integration
 def test_real_pack_postdoc_without_duties_is_never_confident(real_pack):
     r = Coder(real_pack).code("Postdoctoral Fellow")
     assert not r.confident and any("generic title" in n for n in r.notes)
@@ -343,6 +360,21 @@ def test_top_cos_equals_a_full_sort():
         assert _top(sims, 30).tolist() == np.argsort(-sims)[:30].tolist()
     flat = np.zeros(100, np.float32)
     assert len(_top_cos(flat, 30)) == 30
+    for high in (0.5, 0.2):  # one title far ahead: the margin widens (0.5), or a full partition runs (0.2)
+        sims = np.concatenate([[1.0], rng.uniform(-1, high, 5000)]).astype(np.float32)
+        assert set(_top_cos(sims, 30).tolist()) == set(np.argsort(-sims)[:30].tolist())
+
+
+def test_a_dictionary_title_reuses_its_pack_vector(coder):
+    import numpy as np
+
+    norms = ["software engineer", "zzz unknown title words"]
+    assert norms[0] in coder.ix.by_title and norms[1] not in coder.ix.by_title
+    got = coder._title_vecs(norms)
+    assert np.array_equal(got[0], coder.ix.emb["minilm"][coder.ix.by_title[norms[0]]])
+    fresh = coder.minilm.encode(norms, batch_size=2)
+    assert float(got[0] @ fresh[0]) > 0.999  # the same text, embedded at pack build
+    assert float(got[1] @ fresh[1]) > 0.999
 
 
 def test_batch_csv_keeps_an_input_column_named_like_an_output_column(coder, tmp_path):

@@ -32,6 +32,15 @@ from socfit.retrieve.normalize import is_vague, normalize_title
     ("House Officer", "house officer"),  # O*NET's: a hotel's house detective
     ("Houseman", "houseman"),
     ("House Cleaner", "house cleaner"),
+    # current machine-learning names read as the term the dictionary knows
+    ("Deep Learning Engineer", "machine learning engineer"),
+    ("Sr. LLM Engineer", "machine learning engineer"),
+    ("MLOps Engineer", "machine learning engineer"),
+    ("Large Language Models Researcher", "machine learning researcher"),
+    ("Generative AI Scientist", "artificial intelligence scientist"),
+    ("Deep Learning / ML Engineer", "machine learning engineer"),  # said once, not twice
+    ("Deep Sea Diver", "deep sea diver"),
+    ("Large Animal Veterinarian", "large animal veterinarian"),
 ])
 def test_normalize(raw, norm):
     assert normalize_title(raw) == norm

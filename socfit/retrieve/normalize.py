@@ -178,9 +178,48 @@ def normalize_title(title: str, drop_noise: bool = True) -> str:
         t = tokens(title, False)
     if t and t[-1] == "labor" and tokens(strip_noise(title), False)[-1:] == ["labor"]:
         t[-1] = "laborer"  # "Construction Labor", "General Labors": the worker ("Farm Labor Contractor" is not)
+    if _SYNONYM_FIRST.intersection(t):
+        t = _synonyms(t)
     out = " ".join(t)
     if "house" in t or "housestaff" in t:
         out = _HOUSE_STAFF.sub("resident physician", out)
+    return out
+
+
+# Current names of machine-learning work that no O*NET, DMTF or SOC title uses yet (O*NET 30.3 has "Machine
+# Learning Engineer" but not "Deep Learning Engineer", "LLM Engineer" or "MLOps Engineer"): read as the term the
+# dictionary knows, else "deep" and "learning" find a deep-sea diver and a learning coordinator. No dictionary
+# title contains them, so the dictionary's own keys do not change (a test checks it).
+SYNONYMS = {
+    ("deep", "learning"): ("machine", "learning"),
+    ("neural", "network"): ("machine", "learning"),
+    ("large", "language", "model"): ("machine", "learning"),
+    ("llm",): ("machine", "learning"),
+    ("mlop",): ("machine", "learning"),  # "MLOps", singularised
+    ("generative", "artificial", "intelligence"): ("artificial", "intelligence"),
+    ("genai",): ("artificial", "intelligence"),
+}
+_SYNONYM_FIRST = {k[0] for k in SYNONYMS}
+
+
+def _synonyms(toks: list[str]) -> list[str]:
+    out, i = [], 0
+    while i < len(toks):
+        for k, v in SYNONYMS.items():
+            if tuple(toks[i:i + len(k)]) == k:
+                out.extend(v)
+                i += len(k)
+                break
+        else:
+            out.append(toks[i])
+            i += 1
+    for n in (3, 2):  # "Deep Learning / ML Engineer": "machine learning" once, not twice
+        k = 0
+        while k + 2 * n <= len(out):
+            if out[k:k + n] == out[k + n:k + 2 * n]:
+                del out[k + n:k + 2 * n]
+            else:
+                k += 1
     return out
 
 
