@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from socfit.advisor import advise, apply_patch, load_profile, validate_profile
-from socfit.advisor.flags import candidate_flags, is_vague, profile_flags, us_title
+from socfit.advisor.flags import candidate_flags, is_vague, level_mismatch, profile_flags, us_title
 from socfit.advisor.part6 import description, standard_title
 from socfit.assess.cet import cet_areas
 from socfit.assess.niw import advanced_degree, profession, wage_position
@@ -343,6 +343,31 @@ def test_example_korean_team_leader_gets_an_engineering_code(real_pack_path):
     assert "vague_title" in {f["code"] for f in a["flags"]}
     assert a["recommendation"]["soc_code"][:2] in {"17", "11"}
     assert a["part6"]["job_title"] != "Team Leader"
+
+
+@pytest.mark.parametrize("title, soc_title, head", [
+    ("Semiconductor Process Engineer", "Semiconductor Processing Technicians", "engineer"),
+    ("Research Scientist", "Helpers--Production Workers", "scientist"),
+    ("Stationary Engineer", "Stationary Engineers and Boiler Operators", None),  # the code names engineers
+    ("Chemical Engineer", "Chemical Engineers", None),
+    ("Engineering Technician", "Semiconductor Processing Technicians", None),  # a technician's own title
+    ("Biologist", "Biological Scientists, All Other", None),
+    ("Ingeniero de procesos", "Semiconductor Processing Technicians", None),  # not read as English
+])
+def test_level_mismatch_needs_a_degree_title_against_support_work(title, soc_title, head):
+    assert level_mismatch(title, soc_title) == head
+
+
+def test_example_semiconductor_engineer_is_not_filed_as_a_technician(real_pack_path):
+    a = _real("semiconductor_process_engineer.yaml", real_pack_path)
+    assert a["recommendation"]["soc_code"].startswith("17-")
+    assert any("51-9141" in n and "set aside" in n for n in a["notes"])  # the title's O*NET code, not hidden
+    # compared on request, the technicians' code carries the level flag
+    prof = {**load_profile(EXAMPLES / "semiconductor_process_engineer.yaml"), "soc_code": "51-9141"}
+    b = advise(prof, pack=real_pack_path).to_dict()
+    tech = next(c for c in b["candidates"] if c["soc_code"] == "51-9141")
+    assert "title_level_mismatch" in {f["code"] for f in tech["flags"]}
+    assert b["recommendation"]["soc_code"] != "51-9141"
 
 
 # ----------------------------------------------------------------------------------------- CLI

@@ -254,10 +254,22 @@ class _Advisor:
                 found.setdefault(r.soc_code, (0.0, r.onet_code or f"{r.soc_code}.00", []))
             except CodeError:
                 pass  # reported as a flag by profile_flags
-        top = max((v[0] for v in found.values()), default=0.0) or 1.0
         pool = [_Cand(soc, onet, s, None, titles) for soc, (s, onet, titles) in found.items()]
+        # An engineer's title that matched a technicians' code (an O*NET title listed at another level) is no
+        # evidence for that code when duties are given: the duties decide it, and the title's evidence is shared
+        # among the codes at the title's level.
+        off = {c.soc for c in pool if sims is not None
+               and F.level_mismatch(title, self.coder.ix.soc_titles.get(c.soc, ""))}
+        top = max((c.title_score for c in pool if c.soc not in off), default=0.0) or 1.0
+        for c in sorted((c for c in pool if c.soc in off and c.title_score >= top), key=lambda c: -c.title_score):
+            self.notes.append(
+                f"The title alone points to {c.soc} {self.coder.ix.soc_titles.get(c.soc, '')} (O*NET lists a title "
+                f"like it there: {', '.join(t['text'] for t in c.matched_titles[:2]) or 'see socfit code'}), an "
+                f"occupation of support work, while the title says '{F.level_mismatch(title, self.coder.ix.soc_titles[c.soc])}'. "
+                "That title match was set aside and the duties decide; if the job really is that work, compare "
+                f"{c.soc} yourself (socfit occupation {c.soc}).")
         for c in pool:
-            self._fit(c, c.title_score / top, sims)
+            self._fit(c, 0.0 if c.soc in off else c.title_score / top, sims)
         pool.sort(key=lambda c: -c.fit)
         if self.leads:
             for soc in self._managers_of([c.soc for c in pool[:3]]):

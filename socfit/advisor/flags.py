@@ -25,6 +25,15 @@ VAGUE_WORDS = {"team", "leader", "lead", "manager", "management", "consultant", 
 # Head words vague enough to flag even with a qualifier, when the coder is unsure of the title alone.
 VAGUE_HEADS = {"leader", "lead", "manager", "consultant", "specialist", "associate", "officer", "coordinator",
                "executive", "advisor", "adviser", "partner", "staff", "researcher", "expert", "professional"}
+# A title whose head noun names degree-level work, against a SOC title whose head names support work: O*NET lists
+# some titles of the first kind under occupations of the second ("Semiconductor Process Engineer" under 51-9141
+# Semiconductor Processing Technicians), and a title match there says little about the level of the work.
+DEGREE_HEADS = {"engineer", "scientist", "researcher", "physician", "surgeon", "architect", "economist",
+                "statistician", "mathematician", "chemist", "physicist", "biologist", "geologist", "pharmacist",
+                "professor", "dentist", "attorney", "lawyer"}
+SUPPORT_HEADS = {"technician", "worker", "operator", "assistant", "aide", "helper", "laborer", "installer",
+                 "repairer", "mechanic", "tender", "setter", "assembler", "fabricator", "attendant", "clerk",
+                 "driver", "cleaner"}
 TEACHING_HEAVY = 0.5
 _TEACH = re.compile(r"\b(teach\w*|lectur\w*|instruct\w*|tutor\w*|course\w*|curricul\w*|grad(e|ing) (exams?|papers|"
                     r"assignments)|classroom\w*|syllab\w*|students?)\b", re.I)
@@ -35,6 +44,21 @@ def teaching_share(duties: list[str]) -> float:
     if not duties:
         return 0.0
     return sum(1 for d in duties if _TEACH.search(d)) / len(duties)
+
+
+def level_mismatch(job_title: str, soc_title: str) -> str | None:
+    """The job title's head noun ("engineer") when it names degree-level work and the SOC title names support
+    work ("... Technicians") without that noun; else None. "Stationary Engineers and Boiler Operators" has it."""
+    if not is_ascii_english(job_title):
+        return None
+    toks = normalize_title(job_title).split()
+    if not toks or toks[-1] not in DEGREE_HEADS:
+        return None
+    words = [singular(w.lower()) for w in re.findall(r"[A-Za-z]+", soc_title)]
+    main = [singular(w.lower()) for w in re.findall(r"[A-Za-z]+", re.split(r",|\bExcept\b", soc_title)[0])]
+    if not main or main[-1] not in SUPPORT_HEADS or toks[-1] in words:
+        return None
+    return toks[-1]
 
 
 def _flag(code: str, severity: str, message: str, action: str) -> dict[str, Any]:
@@ -166,6 +190,13 @@ def candidate_flags(prof: dict[str, Any], c: dict[str, Any], cd: OccupationCard)
             msg = f"{soc} is a residual 'All Other' code (O*NET occupations inside it: {names})"
             act = "Prefer a specific code if the duties fit one; otherwise name the closest O*NET occupation."
         out.append(_flag("residual_all_other", "medium", msg, act))
+    head = level_mismatch(prof.get("job_title") or "", title)
+    if head:
+        out.append(_flag("title_level_mismatch", "medium",
+                         f"The title says '{head}', but {soc} {title} is an occupation of support work (O*NET lists "
+                         "some such titles under it)",
+                         "Use it only if the duties are a technician's or a worker's; if the work is designing, "
+                         "developing or researching, prefer the code at the degree's level that the duties match."))
     pv = c["profession"]
     if pv["verdict"] == "no":
         out.append(_flag("not_a_profession", "high", f"{soc} may not be a profession: {pv['reason']}",
