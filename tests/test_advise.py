@@ -345,17 +345,19 @@ def test_example_korean_team_leader_gets_an_engineering_code(real_pack_path):
     assert a["part6"]["job_title"] != "Team Leader"
 
 
-@pytest.mark.parametrize("title, soc_title, head", [
-    ("Semiconductor Process Engineer", "Semiconductor Processing Technicians", "engineer"),
-    ("Research Scientist", "Helpers--Production Workers", "scientist"),
-    ("Stationary Engineer", "Stationary Engineers and Boiler Operators", None),  # the code names engineers
-    ("Chemical Engineer", "Chemical Engineers", None),
-    ("Engineering Technician", "Semiconductor Processing Technicians", None),  # a technician's own title
-    ("Biologist", "Biological Scientists, All Other", None),
-    ("Ingeniero de procesos", "Semiconductor Processing Technicians", None),  # not read as English
+@pytest.mark.parametrize("title, soc_title, job_zone, head", [
+    ("Semiconductor Process Engineer", "Semiconductor Processing Technicians", 2, "engineer"),
+    ("Research Scientist", "Helpers--Production Workers", None, "scientist"),
+    ("Stationary Engineer", "Stationary Engineers and Boiler Operators", 3, None),  # the code names engineers
+    ("Chemical Engineer", "Chemical Engineers", 4, None),
+    ("Engineering Technician", "Semiconductor Processing Technicians", 2, None),  # a technician's own title
+    ("Biologist", "Biological Scientists, All Other", 5, None),
+    ("Ingeniero de procesos", "Semiconductor Processing Technicians", 2, None),  # not read as English
+    # Job Zone 4-5 is not support work, whatever the name says
+    ("Medical Laboratory Scientist", "Clinical Laboratory Technologists and Technicians", 4, None),
 ])
-def test_level_mismatch_needs_a_degree_title_against_support_work(title, soc_title, head):
-    assert level_mismatch(title, soc_title) == head
+def test_level_mismatch_needs_a_degree_title_against_support_work(title, soc_title, job_zone, head):
+    assert level_mismatch(title, soc_title, job_zone) == head
 
 
 def test_example_semiconductor_engineer_is_not_filed_as_a_technician(real_pack_path):

@@ -39,6 +39,8 @@ from socfit.retrieve.normalize import is_vague, normalize_title
     ("Large Language Models Researcher", "machine learning researcher"),
     ("Generative AI Scientist", "artificial intelligence scientist"),
     ("Deep Learning / ML Engineer", "machine learning engineer"),  # said once, not twice
+    ("ML / Deep Learning Engineer", "machine learning engineer"),
+    ("Attorney, LLM", "attorney llm"),  # the Master of Laws, not a language model
     ("Deep Sea Diver", "deep sea diver"),
     ("Large Animal Veterinarian", "large animal veterinarian"),
 ])

@@ -34,7 +34,7 @@ from socfit.assess.tools import tool_share, tools_in
 from socfit.errors import CodeError
 from socfit.pack.store import Pack
 from socfit.retrieve.index import split_duties
-from socfit.retrieve.normalize import is_ascii_english, is_english_text
+from socfit.retrieve.normalize import is_ascii_english, is_english_text, normalize_title
 
 FIT_TOLERANCE = 0.10
 COVERED = 0.35  # duty-to-task cosine (MiniLM) at or above which a duty counts as covered by a task
@@ -258,14 +258,15 @@ class _Advisor:
         # An engineer's title that matched a technicians' code (an O*NET title listed at another level) is no
         # evidence for that code when duties are given: the duties decide it, and the title's evidence is shared
         # among the codes at the title's level.
-        off = {c.soc for c in pool if sims is not None
-               and F.level_mismatch(title, self.coder.ix.soc_titles.get(c.soc, ""))}
+        names = self.coder.ix.soc_titles
+        off = {c.soc for c in pool if sims is not None and F.level_mismatch(title, names.get(c.soc, ""))
+               and F.level_mismatch(title, names[c.soc], self._job_zone(c.soc))}  # the card only when words flag
         top = max((c.title_score for c in pool if c.soc not in off), default=0.0) or 1.0
         for c in sorted((c for c in pool if c.soc in off and c.title_score >= top), key=lambda c: -c.title_score):
             self.notes.append(
-                f"The title alone points to {c.soc} {self.coder.ix.soc_titles.get(c.soc, '')} (O*NET lists a title "
+                f"The title alone points to {c.soc} {names[c.soc]} (O*NET lists a title "
                 f"like it there: {', '.join(t['text'] for t in c.matched_titles[:2]) or 'see socfit code'}), an "
-                f"occupation of support work, while the title says '{F.level_mismatch(title, self.coder.ix.soc_titles[c.soc])}'. "
+                f"occupation of support work, while the title says '{normalize_title(title).split()[-1]}'. "
                 "That title match was set aside and the duties decide; if the job really is that work, compare "
                 f"{c.soc} yourself (socfit occupation {c.soc}).")
         for c in pool:
@@ -288,6 +289,12 @@ class _Advisor:
                 continue
             c.onet = c.card.onet_code
         return [c for c in keep if c.card is not None]
+
+    def _job_zone(self, soc: str) -> int | None:
+        try:
+            return _card(self.pack, soc).job_zone
+        except CodeError:
+            return None
 
     def _managers_of(self, socs: list[str]) -> list[str]:
         """The management code over each candidate's kind of work (SOC major group -> managers of it, from the

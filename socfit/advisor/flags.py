@@ -46,10 +46,12 @@ def teaching_share(duties: list[str]) -> float:
     return sum(1 for d in duties if _TEACH.search(d)) / len(duties)
 
 
-def level_mismatch(job_title: str, soc_title: str) -> str | None:
+def level_mismatch(job_title: str, soc_title: str, job_zone: int | None = None) -> str | None:
     """The job title's head noun ("engineer") when it names degree-level work and the SOC title names support
-    work ("... Technicians") without that noun; else None. "Stationary Engineers and Boiler Operators" has it."""
-    if not is_ascii_english(job_title):
+    work ("... Technicians") without that noun; else None. "Stationary Engineers and Boiler Operators" has it,
+    and an occupation of Job Zone 4-5 is not support work whatever its name (29-2011 "Clinical Laboratory
+    Technologists and Technicians" for a "Medical Laboratory Scientist")."""
+    if not is_ascii_english(job_title) or (job_zone or 0) >= 4:
         return None
     toks = normalize_title(job_title).split()
     if not toks or toks[-1] not in DEGREE_HEADS:
@@ -190,7 +192,7 @@ def candidate_flags(prof: dict[str, Any], c: dict[str, Any], cd: OccupationCard)
             msg = f"{soc} is a residual 'All Other' code (O*NET occupations inside it: {names})"
             act = "Prefer a specific code if the duties fit one; otherwise name the closest O*NET occupation."
         out.append(_flag("residual_all_other", "medium", msg, act))
-    head = level_mismatch(prof.get("job_title") or "", title)
+    head = level_mismatch(prof.get("job_title") or "", title, c["qualifications"]["job_zone"])
     if head:
         out.append(_flag("title_level_mismatch", "medium",
                          f"The title says '{head}', but {soc} {title} is an occupation of support work (O*NET lists "

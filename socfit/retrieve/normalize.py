@@ -200,26 +200,24 @@ SYNONYMS = {
     ("genai",): ("artificial", "intelligence"),
 }
 _SYNONYM_FIRST = {k[0] for k in SYNONYMS}
+# "LLM" is also the Master of Laws degree ("Attorney, LLM"): among these words it stays as written.
+_LEGAL = {"attorney", "lawyer", "law", "legal", "counsel", "paralegal", "tax", "juris"}
 
 
 def _synonyms(toks: list[str]) -> list[str]:
+    legal = not _LEGAL.isdisjoint(toks)
     out, i = [], 0
     while i < len(toks):
-        for k, v in SYNONYMS.items():
-            if tuple(toks[i:i + len(k)]) == k:
-                out.extend(v)
-                i += len(k)
-                break
-        else:
-            out.append(toks[i])
-            i += 1
-    for n in (3, 2):  # "Deep Learning / ML Engineer": "machine learning" once, not twice
-        k = 0
-        while k + 2 * n <= len(out):
-            if out[k:k + n] == out[k + n:k + 2 * n]:
-                del out[k + n:k + 2 * n]
+        k = next((k for k in SYNONYMS if tuple(toks[i:i + len(k)]) == k and not (legal and k == ("llm",))), None)
+        out.extend(SYNONYMS[k] if k else (toks[i],))
+        i += len(k) if k else 1
+    for v in set(SYNONYMS.values()):  # "Deep Learning / ML Engineer": "machine learning" once, not twice
+        j = 0
+        while j + 4 <= len(out):
+            if tuple(out[j:j + 2]) == v == tuple(out[j + 2:j + 4]):
+                del out[j + 2:j + 4]
             else:
-                k += 1
+                j += 1
     return out
 
 
