@@ -3,7 +3,9 @@ socfit/data/filing_conventions.json (socfit/retrieve/conventions.py says how the
 
 Each labelled filing in ../shared/dev is coded as `socfit bench` codes it (5 folds, the fold's own labels out
 of the filing prior, conventions off); the probability the coder gave each code is credited to the code the
-filing carried. The mixing weight ``lambda`` and the smoothing ``alpha`` are chosen by 5-fold cross-validation
+filing carried, both to the code's row and to the rows of that code and each word of the filing's normalised
+title. The mixing weight ``lambda`` and the smoothings ``alpha`` and ``beta`` (word rows) are chosen by 5-fold
+cross-validation
 (each fold's own filings out of the table), under the same cap as the filing prior: O*NET reported titles,
 scored leave-one-out with the full table, may lose at most 0.01 top-1 or top-5, and so may O*NET occupation
 titles typed exactly (leave-one-out hides an exact title, so it cannot see a table that overrules one).
@@ -27,6 +29,8 @@ from socfit.retrieve.conventions import Conventions, add, domain
 
 LAMBDAS = [0.0, 0.3, 0.5, 0.7, 0.9]
 ALPHAS = [0.5, 1.0, 2.0, 4.0]
+BETAS = [None, 1.0, 2.0, 4.0, 8.0]  # title-word rows: None leaves them out
+MIN_WORD_ROW = 0.01  # a word row with less soft count than this is not shipped (its say would be under 1%)
 MAX_GENERAL_LOSS = 0.01
 
 
@@ -58,7 +62,7 @@ def accuracy(items, conv: Conventions) -> tuple[float, float]:
         if not d:
             continue
         if conv:
-            socs, p, _ = conv.apply([x[0] for x in d], [x[1] for x in d], [x[2] for x in d])
+            socs, p, _ = conv.apply([x[0] for x in d], [x[1] for x in d], [x[2] for x in d], d.words)
             top = [socs[j] for j in np.argsort(-np.asarray(p), kind="stable")[:5]]
         else:
             top = [x[0] for x in d[:5]]
@@ -85,47 +89,56 @@ def main() -> None:
     for dists, accs, _, groups in data.values():
         add(total, bench.fold_contributions(dists, accs, groups))
 
-    def cv(lam: float, alpha: float) -> dict[str, tuple[float, float]]:
-        full = Conventions(total, lam, alpha)
+    # each fold's table without its own filings, once (the settings below only re-weight it)
+    folds_left = {k: [Conventions(total).minus(bench.fold_contributions([dists[i] for i in part],
+                                                                        [accs[i] for i in part], groups))
+                      for part in parts] for k, (dists, accs, parts, groups) in data.items()}
+
+    def cv(lam: float, alpha: float, beta: float | None) -> dict[str, tuple[float, float]]:
         res = {}
         for k, (dists, accs, parts, groups) in data.items():
             hits = []
-            for part in parts:
-                conv = full.minus(bench.fold_contributions([dists[i] for i in part], [accs[i] for i in part], groups))
+            for part, left in zip(parts, folds_left[k]):
+                conv = Conventions(left.counts, lam, alpha, beta)
                 items = [(dists[i], accs[i]) for i in part]
                 hits.append((accuracy(items, conv), sum(1 for d, _ in items if d)))
             n = sum(w for _, w in hits)
             res[k] = tuple(float(sum(v[j] * w for v, w in hits) / n) for j in (0, 1))
+        full = Conventions(total, lam, alpha, beta)
         res["reported titles (LOO)"] = accuracy(general, full)
         res["O*NET occupation titles"] = accuracy(exact, full)
         return res
 
-    base = cv(0.0, 1.0)
-    best, best_key = (0.0, 1.0, base), float(np.mean([(t1 + t5) / 2 for k, (t1, t5) in base.items() if k in data]))
+    base = cv(0.0, 1.0, None)
+    best, best_key = (0.0, 1.0, None, base), float(np.mean([(t1 + t5) / 2 for k, (t1, t5) in base.items() if k in data]))
     for lam in LAMBDAS[1:]:
         for alpha in ALPHAS:
-            res = cv(lam, alpha)
-            key = float(np.mean([(t1 + t5) / 2 for k, (t1, t5) in res.items() if k in data]))
-            loss = max(b - r for k in ("reported titles (LOO)", "O*NET occupation titles")
-                       for b, r in zip(base[k], res[k]))
-            print(f"lambda {lam} alpha {alpha}: " + ", ".join(f"{k} {t1:.3f}/{t5:.3f}" for k, (t1, t5) in res.items())
-                  + ("" if loss <= MAX_GENERAL_LOSS else "  (over the general-titles cap)"))
-            if loss <= MAX_GENERAL_LOSS and key > best_key:
-                best, best_key = (lam, alpha, res), key
-    lam, alpha, res = best
+            for beta in BETAS:
+                res = cv(lam, alpha, beta)
+                key = float(np.mean([(t1 + t5) / 2 for k, (t1, t5) in res.items() if k in data]))
+                loss = max(b - r for k in ("reported titles (LOO)", "O*NET occupation titles")
+                           for b, r in zip(base[k], res[k]))
+                print(f"lambda {lam} alpha {alpha} beta {beta}: "
+                      + ", ".join(f"{k} {t1:.3f}/{t5:.3f}" for k, (t1, t5) in res.items())
+                      + ("" if loss <= MAX_GENERAL_LOSS else "  (over the general-titles cap)"), flush=True)
+                if loss <= MAX_GENERAL_LOSS and key > best_key:
+                    best, best_key = (lam, alpha, beta, res), key
+    lam, alpha, beta, res = best
     head = {
-        "lambda": lam, "alpha": alpha,
+        "lambda": lam, "alpha": alpha, "beta": beta,
         "domains": {k: sorted(v[3]) for k, v in data.items()},
         "source": f"{sum(1 for v in data.values() for x in v[0] if x)} title-only filings in {', '.join(sets)}",
         "cross_validated": {k: {"top1": round(t1, 3), "top5": round(t5, 3)} for k, (t1, t5) in res.items()},
         "without_conventions": {k: {"top1": round(t1, 3), "top5": round(t5, 3)} for k, (t1, t5) in base.items()},
     }
-    counts = {p: {c: round(v, 4) for c, v in sorted(row.items()) if v >= 1e-4} for p, row in sorted(total.items())}
+    counts = {p: {c: round(v, 4) for c, v in sorted(row.items()) if v >= 1e-4} for p, row in sorted(total.items())
+              if beta is not None or "|" not in p}
+    counts = {p: r for p, r in counts.items() if "|" not in p or sum(r.values()) >= MIN_WORD_ROW}
     rows = [f"  {json.dumps(p)}: {json.dumps(r)}" for p, r in counts.items() if r]  # one line per ranked code
     text = json.dumps(head, indent=1)[:-2] + ',\n "counts": {\n' + ",\n".join(rows) + "\n }\n}\n"
     path = Path(__file__).resolve().parent.parent / "socfit" / "data" / "filing_conventions.json"
     path.write_text(text, encoding="utf-8")
-    print(f"chosen lambda {lam}, alpha {alpha}; wrote {path}")
+    print(f"chosen lambda {lam}, alpha {alpha}, beta {beta}; wrote {path}")
 
 
 if __name__ == "__main__":

@@ -128,8 +128,9 @@ def evaluate(coder: Coder, rows: list[dict], loo: bool = False, batch: int = 256
 
 def title_only_dists(coder: Coder, rows: list[dict], loo: bool = False, top: int = 30) -> list:
     """For each row the coder's (code, probability, exact-match weight) list as the filing conventions see
-    it, with the conventions off; None where they do not apply (refused, non-English, with duties)."""
-    from socfit.retrieve.conventions import Conventions
+    it, with the conventions off, and the words of its normalised title; None where they do not apply
+    (refused, non-English, with duties)."""
+    from socfit.retrieve.conventions import Conventions, Dist
 
     saved, coder.conventions = coder.conventions, Conventions()
     coder._memo.clear()
@@ -138,9 +139,14 @@ def title_only_dists(coder: Coder, rows: list[dict], loo: bool = False, top: int
     finally:
         coder.conventions = saved
         coder._memo.clear()
-    return [[(c.soc_code, c.score, c.features.get("exact", 0.0)) for c in x.candidates]
-            if x and x.language == "en" and not (r.get("description") or "").strip() else None
-            for r, x in zip(rows, res)]
+    out: list = []
+    for r, x in zip(rows, res):
+        d = None
+        if x and x.language == "en" and not (r.get("description") or "").strip():
+            d = Dist((c.soc_code, c.score, c.features.get("exact", 0.0)) for c in x.candidates)
+            d.words = frozenset(x.normalized_title.split())
+        out.append(d)
+    return out
 
 
 def fold_contributions(dists: list, accs: list[set[str]], groups: set[str] | None) -> dict:

@@ -216,7 +216,8 @@ class Coder:
         p = rank.score(X, self.weights[kind], bias)
         moved, n_ranked, before = None, len(socs), (socs, p)
         if kind == "en" and self.conventions and len(socs):  # title only: where such filings really end up
-            socs, p, moved = self.conventions.apply(socs, p, X[:, EXACT])
+            words = frozenset(q.norm.split())
+            socs, p, moved = self.conventions.apply(socs, p, X[:, EXACT], words)
             added = len(socs) - n_ranked  # codes only the conventions bring: no features, no filing prior
             X = np.vstack([X, np.zeros((added, X.shape[1]), X.dtype)])
             bias = None if bias is None else np.concatenate([bias, np.zeros(added, bias.dtype)])
@@ -228,7 +229,7 @@ class Coder:
             soc = socs[j]
             if moved is not None and (j >= n_ranked or moved[j] >= SHOW_MOVE):
                 # moved up (or brought in) by the filing conventions: say so, with the probability added
-                src = self.conventions.source(*before, soc)
+                src = self.conventions.source(*before, soc, words)
                 if src:
                     note = (f"filings whose title reads as {src} {self.ix.soc_titles.get(src, '')} are often "
                             "filed under this code", "filing conventions", float(moved[j]))

@@ -3,7 +3,7 @@ fold's own filings out of it."""
 
 import pytest
 
-from socfit.retrieve.conventions import Conventions, add, contributions, domain
+from socfit.retrieve.conventions import Conventions, Dist, add, contributions, domain
 
 
 def test_a_code_seen_in_filings_passes_mass_the_way_the_filings_went():
@@ -40,6 +40,35 @@ def test_contributions_split_over_acceptable_codes_and_stay_in_the_domain():
     got = contributions(dist, {"29-1229", "29-1228"}, groups={"29"})
     assert got == {"29-1216": {"29-1229": 0.3, "29-1228": 0.3}}  # 19-1042 is outside the set's selection
     assert contributions(dist, {"29-1229"})["19-1042"] == {"29-1229": 0.3}
+
+
+def test_a_dist_with_title_words_also_counts_towards_its_word_rows():
+    d = Dist([("29-1229", 0.8), ("29-1216", 0.2)])
+    d.words = frozenset({"resident", "pathology"})
+    got = contributions(d, {"29-9099"})
+    assert got["29-1229"] == got["29-1229|resident"] == got["29-1229|pathology"] == {"29-9099": 0.8}
+    assert got["29-1216|resident"] == {"29-9099": 0.2}
+    assert set(contributions([("29-1229", 0.8)], {"29-9099"})) == {"29-1229"}  # a plain list: code rows only
+
+
+def test_title_word_rows_turn_a_move_in_proportion_to_their_evidence():
+    counts = {"29-1229": {"29-1229": 8.0, "29-9099": 2.0}, "29-1229|resident": {"29-9099": 2.0}}
+    conv = Conventions(counts, lam=1.0, alpha=1.0, beta=2.0)
+
+    def got(words):
+        socs, p, _ = conv.apply(["29-1229"], [1.0], words=words)
+        return dict(zip(socs, p))
+
+    base = got(())
+    assert base["29-9099"] == pytest.approx(2 / 11)  # T(29-9099 | 29-1229) = 2 / (10 + 1)
+    assert got({"attending"}) == base  # a word no filing had changes nothing
+    # one expert: the word row (all 29-9099) with say g = 2 / (2 + 2), against the code row's 1
+    assert got({"resident"})["29-9099"] == pytest.approx((2 / 11 + 0.5 * 1.0) / 1.5)
+    assert sum(got({"resident"}).values()) == pytest.approx(1.0)
+    assert conv.source(["29-1229", "29-1216"], [0.9, 0.1], "29-9099", {"resident"}) == "29-1229"
+    # without beta the word rows are not used
+    assert Conventions(counts, lam=1.0, alpha=1.0).apply(["29-1229"], [1.0], words={"resident"})[1][1] == \
+        pytest.approx(2 / 11)
 
 
 def test_minus_takes_a_folds_counts_out_exactly():
@@ -124,5 +153,8 @@ def test_bench_takes_each_folds_own_filings_out_of_the_conventions(coder, monkey
     assert cv["top1"] <= in_sample["top1"]
     assert coder.conventions.counts == full
     one_out = Conventions(full, 1.0, 0.001).minus(bench.fold_contributions(dists[:1], [{"99-9999"}], None))
-    assert sum(v for r in one_out.counts.values() for v in r.values()) == pytest.approx(
-        sum(v for r in full.values() for v in r.values()) - sum(x[1] for x in dists[0]))
+    def mass(counts):  # the code rows (word rows hold the same mass once per title word)
+        return sum(v for k, r in counts.items() if "|" not in k for v in r.values())
+
+    assert mass(one_out.counts) == pytest.approx(mass(full) - sum(x[1] for x in dists[0]))
+    assert any("|" in k for k in full)  # the coded rows carried their title's words

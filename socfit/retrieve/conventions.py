@@ -10,10 +10,18 @@ specialty are often filed under 29-1229 "Physicians, All Other". A transition ta
 counts, scripts/train_filing_conventions.py). For a new English title without duties the coder's
 probabilities ``q`` become ``(1 - lam) * q(c) + lam * sum_p q(p) * T(c | p)`` with
 ``T(c | p) = (counts[p][c] + alpha * [c == p]) / (n_p + alpha)``: a code seen rarely in filings keeps its
-mass in proportion (``alpha`` against its count: with the shipped alpha 1, a code seen in one filing passes
-on half of ``lambda``; with 0.5, two thirds). A code the title matches exactly in the dictionary keeps its mass in proportion to
+mass in proportion (``alpha`` against its count: with alpha 1, a code seen in one filing passes on half of
+``lambda``; with the shipped alpha 4, a fifth, while a code seen in 40 passes on nine tenths). A code the title matches exactly in the dictionary keeps its mass in proportion to
 that entry's weight (an O*NET or SOC title fully), whatever filings did. A code it brings in that the coder
 did not rank is added as a candidate, and every candidate says how much of its score the conventions moved.
+
+**Title words.** The same code is filed differently depending on what the title says: a title read as 29-1229
+"Physicians, All Other" goes to 29-9099 "Healthcare Practitioners, All Other" when it says "resident" or
+"fellow" far more often than when it says "attending". So the table also keeps rows keyed by a code and one
+word of the normalised title (``"29-1229|resident"``), counted from the same filings. Each word row the title
+has is an expert whose say grows with its evidence: ``T'(c | p, words) = (T(c | p) + sum_w g_w R_w(c)) /
+(1 + sum_w g_w)``, where ``R_w`` is the word row normalised and ``g_w = n_w / (n_w + beta)``; words no filing
+had change nothing, and a word seen in few filings changes little.
 
 A labelled set chosen by its codes (the LCA set holds healthcare codes only) says nothing about filings
 outside its selection: a set only teaches moves from the SOC major groups its own labels cover
@@ -29,7 +37,7 @@ import numpy as np
 
 from socfit.retrieve.rank import _data
 
-Counts = dict[str, dict[str, float]]
+Counts = dict[str, dict[str, float]]  # row key (a code, or "code|word") -> filed code -> soft count
 MIN_ADDED = 1e-5  # a code the coder did not rank joins the candidates when the table sends it this much
 MIN_MOVED = 1e-4  # a ranked code passes mass on when it holds at least this much
 
@@ -39,6 +47,7 @@ class Conventions:
     counts: Counts = field(default_factory=dict)
     lam: float = 0.0
     alpha: float = 1.0
+    beta: float | None = None  # smoothing of the title-word rows; None: word rows unused
 
     def __bool__(self) -> bool:
         return bool(self.counts) and self.lam > 0
@@ -53,16 +62,18 @@ class Conventions:
             kept = {c: v for c, v in kept.items() if v > 1e-9}
             if kept:
                 out[p] = kept
-        return Conventions(out, self.lam, self.alpha)
+        return Conventions(out, self.lam, self.alpha, self.beta)
 
     def _matrix(self) -> tuple[dict[str, int], list[str], np.ndarray]:
         """(code -> index, codes, T) with T[p, c] = T(c | p) for every code filings reached; built once."""
         cached = self.__dict__.get("_cache")
         if cached is None:
-            codes = sorted(set(self.counts) | {c for row in self.counts.values() for c in row})
+            codes = sorted({k for k in self.counts if "|" not in k} | {c for row in self.counts.values() for c in row})
             at = {c: i for i, c in enumerate(codes)}
             T = np.zeros((len(codes), len(codes)), dtype=np.float64)
             for p, row in self.counts.items():
+                if "|" in p:
+                    continue
                 z = sum(row.values()) + self.alpha
                 i = at[p]
                 T[i, i] += self.alpha / z
@@ -71,11 +82,34 @@ class Conventions:
             cached = self.__dict__["_cache"] = (at, codes, T)
         return cached
 
-    def apply(self, socs: list[str], probs, stay=None) -> tuple[list[str], np.ndarray, np.ndarray]:
+    def _rows(self, ps: list[str], words) -> np.ndarray:
+        """T(. | p) for each code in ``ps``, each turned by the word rows of the title's ``words``."""
+        at, _, T = self._matrix()
+        R = T[[at[p] for p in ps]]
+        if self.beta is None or not words:
+            return R
+        for k, p in enumerate(ps):
+            experts = [r for r in (self.counts.get(f"{p}|{w}") for w in words) if r]
+            if not experts:
+                continue
+            row, total = R[k].copy(), 1.0
+            for r in experts:
+                n = sum(r.values())
+                if n <= 0:
+                    continue
+                g = n / (n + self.beta)
+                for c, v in r.items():
+                    row[at[c]] += g * v / n
+                total += g
+            R[k] = row / total
+        return R
+
+    def apply(self, socs: list[str], probs, stay=None, words=()) -> tuple[list[str], np.ndarray, np.ndarray]:
         """New (codes, probabilities, moved) for the coder's ``socs`` and ``probs``: codes the table brings in
         are appended; ``moved`` is each code's new probability minus its old one. ``stay`` (0..1 per code)
         holds that share of a code's mass in place: the coder passes the weight of an exact dictionary match,
-        so "Sailor" stays 53-5011 Sailors and Marine Oilers, whatever a few filings did."""
+        so "Sailor" stays 53-5011 Sailors and Marine Oilers, whatever a few filings did. ``words`` are the
+        normalised title's words (the word rows)."""
         at, codes, T = self._matrix()
         q = np.asarray(probs, dtype=np.float64)
         new = q.copy()
@@ -86,7 +120,7 @@ class Conventions:
         if stay is not None:
             m = m * (1.0 - np.clip(np.asarray(stay, dtype=np.float64)[rows], 0.0, 1.0))
         new[rows] -= m
-        spread = m @ T[[at[socs[i]] for i in rows]]  # mass arriving at each code of the table
+        spread = m @ self._rows([socs[i] for i in rows], words)  # mass arriving at each code of the table
         col = np.array([at.get(s, -1) for s in socs])
         known = col >= 0
         new[known] += spread[col[known]]
@@ -96,14 +130,14 @@ class Conventions:
         moved = new_all - np.concatenate([q, np.zeros(len(extra_cols))])
         return list(socs) + [codes[u] for u in extra_cols], new_all, moved
 
-    def source(self, socs: list[str], probs, code: str) -> str | None:
+    def source(self, socs: list[str], probs, code: str, words=()) -> str | None:
         """The other ranked code that passed ``code`` the most mass (the evidence for a move)."""
-        at, _, T = self._matrix()
+        at, _, _ = self._matrix()
         q = np.asarray(probs, dtype=np.float64)
         rows = [i for i in self._movers(socs, q) if socs[i] != code]
         if not rows or code not in at:
             return None
-        gain = q[rows] * T[[at[socs[i]] for i in rows], at[code]]
+        gain = q[rows] * self._rows([socs[i] for i in rows], words)[:, at[code]]
         return socs[rows[int(np.argmax(gain))]] if gain.max() > 0 else None
 
     def _movers(self, socs: list[str], q: np.ndarray) -> list[int]:
@@ -121,17 +155,27 @@ def domain(accs, share: float = 0.01) -> set[str]:
     return {g for g, v in n.items() if v / total >= share}
 
 
+class Dist(list):
+    """The coder's ``(code, probability, exact-match weight)`` list for one title, with the normalised title's
+    words (scripts/train_filing_conventions.py learns the word rows from them)."""
+
+    words: frozenset = frozenset()
+
+
 def contributions(dist: list[tuple], acceptable: set[str], groups: set[str] | None = None) -> Counts:
     """One filing's soft counts: the mass the coder gave each code, split evenly over the acceptable codes
     (an H-2B row mapped from SOC 2010 may accept several 2018 codes); only codes in ``groups`` (the set's
-    domain) teach anything."""
+    domain) teach anything. A ``Dist`` also counts towards the rows of its title's words."""
     out: Counts = defaultdict(dict)
     k = len(acceptable)
+    words = sorted(getattr(dist, "words", ()))
     for p, q, *_ in dist:  # (code, probability[, exact-match weight])
         if groups is not None and p[:2] not in groups:
             continue
-        for c in acceptable:
-            out[p][c] = out[p].get(c, 0.0) + q / k
+        for key in [p] + [f"{p}|{w}" for w in words]:
+            row = out[key]
+            for c in acceptable:
+                row[c] = row.get(c, 0.0) + q / k
     return dict(out)
 
 
@@ -148,4 +192,6 @@ def load() -> Conventions:
     d = _data("filing_conventions.json")
     if not d:
         return Conventions()
-    return Conventions({p: dict(r) for p, r in d["counts"].items()}, float(d["lambda"]), float(d["alpha"]))
+    beta = d.get("beta")
+    return Conventions({p: dict(r) for p, r in d["counts"].items()}, float(d["lambda"]), float(d["alpha"]),
+                       None if beta is None else float(beta))
