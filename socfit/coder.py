@@ -231,8 +231,10 @@ class Coder:
                 # moved up (or brought in) by the filing conventions: say so, with the probability added
                 src = self.conventions.source(*before, soc, words)
                 if src:
-                    note = (f"filings whose title reads as {src} {self.ix.soc_titles.get(src, '')} are often "
-                            "filed under this code", "filing conventions", float(moved[j]))
+                    said = self.conventions.words_for(src, soc, words)
+                    said = f" and says {' or '.join(repr(w) for w in said)}" if said else ""
+                    note = (f"filings whose title reads as {src} {self.ix.soc_titles.get(src, '')}{said} are "
+                            "often filed under this code", "filing conventions", float(moved[j]))
                     ev[soc] = [note] + list(ev.get(soc, []))[:2]
             onet = self._best_onet(soc, ev.get(soc, []))
             c = Candidate(soc, self.ix.soc_titles.get(soc, soc), round(float(p[j]), 4), onet,

@@ -66,6 +66,7 @@ def test_title_word_rows_turn_a_move_in_proportion_to_their_evidence():
     assert got({"resident"})["29-9099"] == pytest.approx((2 / 11 + 0.5 * 1.0) / 1.5)
     assert sum(got({"resident"}).values()) == pytest.approx(1.0)
     assert conv.source(["29-1229", "29-1216"], [0.9, 0.1], "29-9099", {"resident"}) == "29-1229"
+    assert conv.words_for("29-1229", "29-9099", {"resident", "attending"}) == ["resident"]
     # without beta the word rows are not used
     assert Conventions(counts, lam=1.0, alpha=1.0).apply(["29-1229"], [1.0], words={"resident"})[1][1] == \
         pytest.approx(2 / 11)

@@ -140,6 +140,14 @@ class Conventions:
         gain = q[rows] * self._rows([socs[i] for i in rows], words)[:, at[code]]
         return socs[rows[int(np.argmax(gain))]] if gain.max() > 0 else None
 
+    def words_for(self, p: str, code: str, words, k: int = 2) -> list[str]:
+        """The title's words whose rows for ``p`` sent filings to ``code`` the most (the evidence for a move
+        the word rows made), at most ``k``."""
+        if self.beta is None:
+            return []
+        got = [(self.counts.get(f"{p}|{w}", {}).get(code, 0.0), w) for w in words]
+        return [w for v, w in sorted(got, key=lambda x: (-x[0], x[1])) if v > 0][:k]
+
     def _movers(self, socs: list[str], q: np.ndarray) -> list[int]:
         # codes under MIN_MOVED keep their mass: what they could pass on cannot change a ranking
         return [i for i in np.flatnonzero(q > MIN_MOVED).tolist() if socs[i] in self.counts]
