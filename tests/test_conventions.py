@@ -159,3 +159,13 @@ def test_bench_takes_each_folds_own_filings_out_of_the_conventions(coder, monkey
 
     assert mass(one_out.counts) == pytest.approx(mass(full) - sum(x[1] for x in dists[0]))
     assert any("|" in k for k in full)  # the coded rows carried their title's words
+
+
+def test_shipped_table_keeps_word_rows_only_for_codes_it_has_and_drops_light_ones():
+    from socfit.retrieve import conventions
+
+    conv = conventions.load()
+    words = {k: r for k, r in conv.counts.items() if "|" in k}
+    assert conv.beta is not None and words
+    assert all(k.split("|")[0] in conv.counts for k in words)
+    assert min(sum(r.values()) for r in words.values()) >= 0.1  # MIN_WORD_ROW in the training script
