@@ -12,6 +12,7 @@ import pytest
 from socfit.advisor import advise, apply_patch, load_profile, validate_profile
 from socfit.advisor.flags import candidate_flags, is_vague, level_mismatch, profile_flags, us_title
 from socfit.advisor.part6 import description, standard_title
+from socfit.advisor.profile import degree_from_text
 from socfit.assess.cet import cet_areas
 from socfit.assess.niw import advanced_degree, profession, wage_position
 from socfit.assess.occupation import card
@@ -40,6 +41,33 @@ def test_missing_job_title_is_a_clear_error():
 def test_unknown_degree_level_lists_the_allowed_values():
     with pytest.raises(InputError, match="bachelor, master, doctorate, professional, other"):
         validate_profile({"job_title": "Engineer", "degree": {"level": "diploma"}})
+
+
+@pytest.mark.parametrize("text, level, field", [
+    ("PhD in Electrical Engineering", "doctorate", "Electrical Engineering"),
+    ("Ph.D. in Physics", "doctorate", "Physics"),
+    ("M.S., Computer Science", "master", "Computer Science"),
+    ("Master of Science in Chemistry", "master", "Chemistry"),
+    ("Master of Science", "master", None),  # the degree's name, no field
+    ("B.Sc. (Hons) Mechanical Engineering", "bachelor", "Mechanical Engineering"),
+    ("BA in Economics, Harvard University", "bachelor", "Economics"),
+    ("Doctor of Medicine", "professional", None),  # not read as a doctorate
+    ("Doctor of Philosophy (Physics)", "doctorate", "Physics"),
+    ("Computer Science, MS", "master", "Computer Science"),
+    ("Associate degree in Nursing", "other", "Nursing"),
+])
+def test_a_degree_written_out_gives_its_level_and_field(text, level, field):
+    assert degree_from_text(text) == (level, field)
+    d = validate_profile({"job_title": "X", "degree": text})["degree"]
+    assert d["level"] == level and d.get("field") == field
+    # an explicit field wins over the one in the text
+    d = validate_profile({"job_title": "X", "degree": {"level": text, "field": "Biology"}})["degree"]
+    assert d == {"level": level, "field": "Biology"}
+
+
+def test_text_without_a_degree_word_is_still_an_error():
+    with pytest.raises(InputError, match="not one of bachelor"):
+        validate_profile({"job_title": "X", "degree": "Computer Science"})
 
 
 def test_common_degree_spellings_are_understood():
@@ -370,6 +398,17 @@ def test_example_semiconductor_engineer_is_not_filed_as_a_technician(real_pack_p
     tech = next(c for c in b["candidates"] if c["soc_code"] == "51-9141")
     assert "title_level_mismatch" in {f["code"] for f in tech["flags"]}
     assert b["recommendation"]["soc_code"] != "51-9141"
+
+
+def test_engineer_title_without_duties_follows_the_degree_not_a_technicians_title(real_pack_path):
+    prof = validate_profile({"job_title": "Semiconductor Process Engineer", "degree": "PhD in Electrical Engineering"})
+    a = advise(prof, pack=real_pack_path).to_dict()
+    assert a["recommendation"]["soc_code"].startswith("17-")
+    assert any("51-9141" in n and "degree speaks for the title's level" in n for n in a["notes"])
+    # no degree given: the title is the only evidence, so O*NET's listing stands (with its flags)
+    b = advise(validate_profile({"job_title": "Semiconductor Process Engineer"}), pack=real_pack_path).to_dict()
+    assert b["recommendation"]["soc_code"] == "51-9141"
+    assert "duties" not in (b["recommendation"]["tradeoff"] or "")  # there are none to be less supported by
 
 
 # ----------------------------------------------------------------------------------------- CLI

@@ -271,6 +271,15 @@ def test_real_pack_machine_learning_names_find_computing_codes(real_pack):
 
 
 @pytest.mark.integration
+def test_real_pack_founders_run_companies_and_iron_founders_cast_metal(real_pack):
+    c = Coder(real_pack)
+    for title in ("Startup Founder", "Co-Founder", "Founder and CEO", "Technology Entrepreneur"):
+        top3 = [x.soc_code for x in c.code(title).candidates[:3]]
+        assert top3[0] == "11-1011" and all(s.startswith("11-") for s in top3), (title, top3)
+    assert c.code("Iron Founder").candidates[0].soc_code == "51-4051"
+
+
+@pytest.mark.integration
 def test_real_pack_synonyms_leave_the_dictionary_keys_alone(real_pack, monkeypatch):
     from socfit.retrieve import index, normalize
 

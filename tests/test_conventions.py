@@ -169,3 +169,18 @@ def test_shipped_table_keeps_word_rows_only_for_codes_it_has_and_drops_light_one
     assert conv.beta is not None and words
     assert all(k.split("|")[0] in conv.counts for k in words)
     assert min(sum(r.values()) for r in words.values()) >= 0.1  # MIN_WORD_ROW in the training script
+
+
+@pytest.mark.integration
+def test_shipped_table_moves_no_title_three_job_zones(real_pack):
+    # one "President" filed as Personal Care Aides (Job Zone 2) must not teach that chief executives (5) are
+    from socfit.retrieve import conventions
+
+    zones: dict[str, list[float]] = {}
+    for onet, zone in real_pack.rows("SELECT onet_code, job_zone FROM job_zones"):
+        zones.setdefault(onet[:7], []).append(float(zone))
+    mean = {soc: sum(v) / len(v) for soc, v in zones.items()}
+    far = [(p, c) for p, row in conventions.load().counts.items() for c in row
+           if p[:7] in mean and c in mean and abs(mean[p[:7]] - mean[c]) >= 3]
+    assert not far
+    assert "31-1122" not in conventions.load().counts["11-1011"]

@@ -43,6 +43,13 @@ from socfit.retrieve.normalize import is_vague, normalize_title
     ("Attorney, LLM", "attorney llm"),  # the Master of Laws, not a language model
     ("Deep Sea Diver", "deep sea diver"),
     ("Large Animal Veterinarian", "large animal veterinarian"),
+    # a company's founder runs it; a founder beside a metal casts it
+    ("Startup Founder", "startup chief executive"),
+    ("Co-Founder & CTO", "chief executive chief technology officer"),
+    ("Founder/CEO", "chief executive officer"),  # said once
+    ("Technology Entrepreneur", "technology chief executive"),
+    ("Iron Founder", "iron founder"),
+    ("Brass Founder", "brass founder"),
 ])
 def test_normalize(raw, norm):
     assert normalize_title(raw) == norm

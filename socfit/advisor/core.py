@@ -47,6 +47,9 @@ CARDS = 10  # candidates assessed in full (best fits)
 MANAGERS_OF = {"13": "11-1021", "15": "11-3021", "17": "11-9041", "19": "11-9121", "21": "11-9151",
                "25": "11-9033", "29": "11-9111", "31": "11-9111", "35": "11-9051", "41": "11-2022",
                "43": "11-3012", "47": "11-9021", "49": "11-3051", "51": "11-3051", "53": "11-3071"}
+# Degrees that speak for a title's level: without duties they set aside an O*NET title listed at a lower level
+# ("Semiconductor Process Engineer" under 51-9141 Semiconductor Processing Technicians).
+DEGREE_LEVEL_EVIDENCE = ("bachelor", "master", "doctorate", "professional")
 FIELD_BONUS = {"linked": 0.10, "related": 0.05}  # the degree field is part of the job's story
 TOOL_COVERS = 3.0  # a tool listed by at most ~1 in 20 occupations (weight >= 3) covers the duty naming it
 TOOL_BONUS = 0.10  # times the weighted share of the tools named in the duties that O*NET lists for the code
@@ -256,19 +259,23 @@ class _Advisor:
                 pass  # reported as a flag by profile_flags
         pool = [_Cand(soc, onet, s, None, titles) for soc, (s, onet, titles) in found.items()]
         # An engineer's title that matched a technicians' code (an O*NET title listed at another level) is no
-        # evidence for that code when duties are given: the duties decide it, and the title's evidence is shared
-        # among the codes at the title's level.
+        # evidence for that code when the duties, or a degree, speak for the title's level: the duties decide
+        # it (or, without duties, the codes at the title's level share the title's evidence).
         names = self.coder.ix.soc_titles
-        off = {c.soc for c in pool if sims is not None and F.level_mismatch(title, names.get(c.soc, ""))
+        degree = (self.prof.get("degree") or {}).get("level")
+        level_evidence = sims is not None or degree in DEGREE_LEVEL_EVIDENCE
+        off = {c.soc for c in pool if level_evidence and F.level_mismatch(title, names.get(c.soc, ""))
                and F.level_mismatch(title, names[c.soc], self._job_zone(c.soc))}  # the card only when words flag
         top = max((c.title_score for c in pool if c.soc not in off), default=0.0) or 1.0
         for c in sorted((c for c in pool if c.soc in off and c.title_score >= top), key=lambda c: -c.title_score):
+            why = ("That title match was set aside and the duties decide" if sims is not None else
+                   f"That title match was set aside, as the {degree} degree speaks for the title's level; add the "
+                   "duties to confirm the code")
             self.notes.append(
                 f"The title alone points to {c.soc} {names[c.soc]} (O*NET lists a title "
                 f"like it there: {', '.join(t['text'] for t in c.matched_titles[:2]) or 'see socfit code'}), an "
                 f"occupation of support work, while the title says '{normalize_title(title).split()[-1]}'. "
-                "That title match was set aside and the duties decide; if the job really is that work, compare "
-                f"{c.soc} yourself (socfit occupation {c.soc}).")
+                f"{why}; if the job really is that work, compare {c.soc} yourself (socfit occupation {c.soc}).")
         for c in pool:
             self._fit(c, 0.0 if c.soc in off else c.title_score / top, sims)
         pool.sort(key=lambda c: -c.fit)
@@ -429,7 +436,8 @@ class _Advisor:
             if con:
                 parts.append(("but " if pro else "") + "is not " + ", not ".join(con))
             if not r["supported"]:
-                parts.append(("and " if parts else "") + "is less supported by the duties")
+                parts.append(("and " if parts else "") + ("is less supported by the duties" if self.dvecs is not None
+                                                           else "fits the title less well"))
             trade = (f"Runner-up {runner.soc} {r['soc_title']} " + (", ".join(parts) if parts else
                      "is close; choose it if it describes the daily work better") + ".")
         return Recommendation(rec.soc, o["soc_title"], rec.onet, o["onet_title"], reason, trade,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +147,67 @@ def _duties(v: Any, source: str) -> list[str]:
     return [x.strip() for x in items if x.strip()]
 
 
+# A degree written out ("PhD in Electrical Engineering", "M.S., Computer Science", "Master of Science in
+# Chemistry"): the first degree word gives the level, what follows "in" (or a comma, brackets, or the
+# abbreviation itself) the field. Longer phrases first, so "doctor of medicine" is not read as "doctor".
+_DEGREE_WORDS = [
+    ("professional", r"doctor of (?:medicine|dental \w+|pharmacy|veterinary medicine|osteopathic medicine|"
+                     r"optometry|physical therapy)|juris doctor|md|jd|dds|dmd|pharmd|dvm|dpt|od"),
+    ("doctorate", r"doctor(?:ate)? of (?:philosophy|science|engineering|education)|doctorate|doctoral|phd|"
+                  r"dphil|scd|dsc|edd|dr"),
+    ("master", r"master'?s?(?: degree)?(?: of (?:science|arts|engineering|business administration|"
+               r"public health|public administration|fine arts|philosophy|laws|technology))?|"
+               r"msc|ms|ma|mba|meng|mphil|mph|mpa|mfa|mtech|mres|llm|sm"),
+    ("bachelor", r"bachelor'?s?(?: degree)?(?: of (?:science|arts|engineering|business administration|"
+                 r"fine arts|technology|laws))?|bsc|bs|ba|beng|btech|bba|bfa|llb|ab|sb"),
+    ("other", r"associate'?s?(?: degree)?|high school|ged"),
+]
+_DEGREE_RE = [(lv, re.compile(rf"(?<![\w'])(?:{pat})(?![\w'])")) for lv, pat in _DEGREE_WORDS]
+
+
+def degree_from_text(text: str) -> tuple[str, str | None] | None:
+    """(level, field or None) for a degree written out, or None when no degree word is found."""
+    low = " ".join(re.sub(r"(?<=\b[a-z])\.(?=[a-z]\b|[a-z]{1,2}\b|\s|$)", "", text.lower()).split())
+    low = low.replace("ph.d", "phd").replace("d.phil", "dphil").replace("pharm.d", "pharmd").replace(".", "")
+    low = " ".join(re.sub(r"\(?\b(?:hons|honou?rs|rer \w+|dr ing|with distinction)\b\)?", " ", low).split())
+    best = None
+    for lv, rx in _DEGREE_RE:
+        m = rx.search(low)
+        if m and (best is None or m.start() < best[1].start()):
+            best = (lv, m)
+    if best is None:
+        return None
+    lv, m = best
+    rest = low[m.end():].strip(" ,;:-")
+    inner = re.search(r"\(([^)]+)\)", rest)
+    if rest.startswith("in "):
+        field = rest[3:]
+    elif inner:
+        field = inner.group(1)
+    else:
+        field = rest
+    field = re.split(r"[(),;]| (?:from|at) ", field)[0].strip(" :-")
+    if not field:  # "Computer Science, MS": the field comes first
+        field = re.split(r"[(),;]", low[:m.start()])[0].strip(" :-")
+    if not field:
+        return lv, None
+    # the field as written, not lower-cased: take the same words from the original text
+    at = text.lower().rfind(field.split()[0]) if field.split() else -1
+    shown = text[at:at + len(field)] if at >= 0 and text[at:at + len(field)].lower() == field else field.title()
+    return lv, " ".join(shown.split())
+
+
 def _degree(v: Any, source: str) -> dict[str, Any]:
     if isinstance(v, str):
         v = {"level": v}
+    if isinstance(v, dict) and isinstance(v.get("level"), str):
+        level = v["level"].strip().lower()
+        if DEGREE_ALIASES.get(level, level) not in DEGREE_LEVELS:
+            parsed = degree_from_text(v["level"])  # "PhD in Electrical Engineering"
+            if parsed:
+                v = {**v, "level": parsed[0]}
+                if parsed[1] and not v.get("field"):
+                    v["field"] = parsed[1]
     if not isinstance(v, dict):
         raise InputError(f"{source}: degree must be a mapping like {{level: master, field: Computer Science}}")
     extra = sorted(set(map(str, v)) - {"level", "field", "cip"})

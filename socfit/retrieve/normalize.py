@@ -198,17 +198,27 @@ SYNONYMS = {
     ("mlop",): ("machine", "learning"),  # "MLOps", singularised
     ("generative", "artificial", "intelligence"): ("artificial", "intelligence"),
     ("genai",): ("artificial", "intelligence"),
+    # A company's founder runs it: O*NET's only founder is the metal caster ("Iron Founder", 51-4051), so
+    # "Startup Founder" came out Metal-Refining Furnace Operators. No dictionary title says "entrepreneur".
+    ("co", "founder"): ("chief", "executive"),
+    ("cofounder",): ("chief", "executive"),
+    ("founder",): ("chief", "executive"),
+    ("entrepreneur",): ("chief", "executive"),
 }
 _SYNONYM_FIRST = {k[0] for k in SYNONYMS}
-# "LLM" is also the Master of Laws degree ("Attorney, LLM"): among these words it stays as written.
+# A replacement is skipped when the title has one of these words. "LLM" is also the Master of Laws degree
+# ("Attorney, LLM"). A founder beside a metal is the caster; O*NET's "Municipal Entity and Venture Institution
+# Entity and Founder" (11-9141) keeps its words too, so no dictionary key changes.
 _LEGAL = {"attorney", "lawyer", "law", "legal", "counsel", "paralegal", "tax", "juris"}
+_FOUNDRY = {"iron", "brass", "bronze", "steel", "metal", "foundry", "casting", "type", "bell", "entity"}
+_KEEP = {("llm",): _LEGAL, ("founder",): _FOUNDRY, ("co", "founder"): _FOUNDRY}
 
 
 def _synonyms(toks: list[str]) -> list[str]:
-    legal = not _LEGAL.isdisjoint(toks)
+    keep = {k for k, words in _KEEP.items() if not words.isdisjoint(toks)}
     out, i = [], 0
     while i < len(toks):
-        k = next((k for k in SYNONYMS if tuple(toks[i:i + len(k)]) == k and not (legal and k == ("llm",))), None)
+        k = next((k for k in SYNONYMS if tuple(toks[i:i + len(k)]) == k and k not in keep), None)
         out.extend(SYNONYMS[k] if k else (toks[i],))
         i += len(k) if k else 1
     for v in set(SYNONYMS.values()):  # "Deep Learning / ML Engineer": "machine learning" once, not twice
