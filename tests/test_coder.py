@@ -280,6 +280,15 @@ def test_real_pack_founders_run_companies_and_iron_founders_cast_metal(real_pack
 
 
 @pytest.mark.integration
+def test_real_pack_a_postdoc_with_a_field_is_coded_by_the_field(real_pack):
+    c = Coder(real_pack)
+    top3 = [x.soc_code for x in c.code("Postdoctoral Researcher in Chemistry").candidates[:3]]
+    assert "19-2031" in top3 and "11-9121" not in top3  # not O*NET's postdoc entry (Clinical Research Coordinators)
+    top3 = [x.soc_code for x in c.code("Postdoctoral Fellow in Cancer Biology").candidates[:3]]
+    assert top3[0].startswith("19-") and "11-9121" not in top3
+
+
+@pytest.mark.integration
 def test_real_pack_synonyms_leave_the_dictionary_keys_alone(real_pack, monkeypatch):
     from socfit.retrieve import index, normalize
 

@@ -49,6 +49,11 @@ from socfit.retrieve.normalize import is_vague, normalize_title
     ("Founder/CEO", "chief executive officer"),  # said once
     ("Technology Entrepreneur", "technology chief executive"),
     ("Iron Founder", "iron founder"),
+    # a postdoc's field says the work; the career stage alone stays as written
+    ("Postdoctoral Researcher in Chemistry", "researcher chemistry"),
+    ("Postdoc in Computer Science", "computer science"),
+    ("Postdoctoral Research Associate", "postdoctoral research associate"),
+    ("Postdoctoral Fellow", "postdoctoral fellow"),
     ("Brass Founder", "brass founder"),
 ])
 def test_normalize(raw, norm):

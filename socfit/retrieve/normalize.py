@@ -180,6 +180,11 @@ def normalize_title(title: str, drop_noise: bool = True) -> str:
         t[-1] = "laborer"  # "Construction Labor", "General Labors": the worker ("Farm Labor Contractor" is not)
     if _SYNONYM_FIRST.intersection(t):
         t = _synonyms(t)
+    if "postdoctoral" in t and any(w not in VAGUE_WORDS for w in t):
+        # "Postdoctoral Researcher in Chemistry": the field says the work, the career stage only pulls toward
+        # O*NET's postdoc titles (11-9121.01 Clinical Research Coordinators, 19-2011 Astronomers). Every
+        # dictionary postdoc title is rank words alone, so no dictionary key changes.
+        t = [w for w in t if w != "postdoctoral"]
     out = " ".join(t)
     if "house" in t or "housestaff" in t:
         out = _HOUSE_STAFF.sub("resident physician", out)
