@@ -56,13 +56,6 @@ def shipped(counts: dict, zones: dict[str, float]) -> dict:
     return out
 
 
-def job_zones(coder: Coder) -> dict[str, float]:
-    got: dict[str, list[float]] = {}
-    for onet, zone in coder.pack.rows("SELECT onet_code, job_zone FROM job_zones"):
-        got.setdefault(onet[:7], []).append(float(zone))
-    return {soc: sum(v) / len(v) for soc, v in got.items()}
-
-
 def cv_dists(coder: Coder, rows: list[dict], folds: int) -> tuple[list, list[list[int]]]:
     """Each row's distribution as `socfit bench` sees it before the conventions, and the folds."""
     params = rank.filing_prior_params()
@@ -114,7 +107,7 @@ def main() -> None:
     general = list(zip(bench.title_only_dists(coder, general_rows, loo=True), [bench.acceptable(r) for r in general_rows]))
     exact_rows = bench.exact_titles_set(coder)
     exact = list(zip(bench.title_only_dists(coder, exact_rows), [bench.acceptable(r) for r in exact_rows]))
-    zones = job_zones(coder)
+    zones = bench.job_zones(coder.pack)
     total: dict = {}
     for dists, accs, _, groups in data.values():
         add(total, bench.fold_contributions(dists, accs, groups))

@@ -46,6 +46,14 @@ def label_counts(accs) -> dict[str, float]:
     return c
 
 
+def job_zones(pack) -> dict[str, float]:
+    """SOC code -> mean Job Zone of its O*NET occupations (the filing conventions' reach, in training and tests)."""
+    got: dict[str, list[float]] = {}
+    for onet, zone in pack.rows("SELECT onet_code, job_zone FROM job_zones"):
+        got.setdefault(onet[:7], []).append(float(zone))
+    return {soc: sum(v) / len(v) for soc, v in got.items()}
+
+
 def score(golds: list[set[str]], preds: list[list[str]]) -> dict[str, float]:
     n = h1 = h3 = h5 = maj = 0
     for acc, p in zip(golds, preds):

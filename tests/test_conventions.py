@@ -174,12 +174,10 @@ def test_shipped_table_keeps_word_rows_only_for_codes_it_has_and_drops_light_one
 @pytest.mark.integration
 def test_shipped_table_moves_no_title_three_job_zones(real_pack):
     # one "President" filed as Personal Care Aides (Job Zone 2) must not teach that chief executives (5) are
+    from socfit import bench
     from socfit.retrieve import conventions
 
-    zones: dict[str, list[float]] = {}
-    for onet, zone in real_pack.rows("SELECT onet_code, job_zone FROM job_zones"):
-        zones.setdefault(onet[:7], []).append(float(zone))
-    mean = {soc: sum(v) / len(v) for soc, v in zones.items()}
+    mean = bench.job_zones(real_pack)
     far = [(p, c) for p, row in conventions.load().counts.items() for c in row
            if p[:7] in mean and c in mean and abs(mean[p[:7]] - mean[c]) >= 3]
     assert not far

@@ -54,6 +54,7 @@ from socfit.retrieve.normalize import is_vague, normalize_title
     ("Postdoc in Computer Science", "computer science"),
     ("Postdoctoral Research Associate", "postdoctoral research associate"),
     ("Postdoctoral Fellow", "postdoctoral fellow"),
+    ("Postdoctoral Scholar", "postdoctoral scholar"),  # a rank, not a field
     ("Brass Founder", "brass founder"),
 ])
 def test_normalize(raw, norm):
@@ -67,7 +68,7 @@ def test_normalize(raw, norm):
     # research ranks say the career stage, not the field
     ("Postdoctoral Fellow", True), ("Postdoc", True), ("Research Scientist", True),
     ("Postdoctoral Research Associate", True), ("Data Scientist", False), ("Research Chemist", False),
-    ("Senior Software Engineer", False),
+    ("Senior Software Engineer", False), ("Postdoctoral Scholar", True), ("Postdoctoral Appointee", True),
 ])
 def test_vague_titles(title, vague):
     assert is_vague(normalize_title(title)) is vague

@@ -167,8 +167,7 @@ _DEGREE_RE = [(lv, re.compile(rf"(?<![\w'])(?:{pat})(?![\w'])")) for lv, pat in 
 
 def degree_from_text(text: str) -> tuple[str, str | None] | None:
     """(level, field or None) for a degree written out, or None when no degree word is found."""
-    low = " ".join(re.sub(r"(?<=\b[a-z])\.(?=[a-z]\b|[a-z]{1,2}\b|\s|$)", "", text.lower()).split())
-    low = low.replace("ph.d", "phd").replace("d.phil", "dphil").replace("pharm.d", "pharmd").replace(".", "")
+    low = text.lower().replace(".", "")  # "Ph.D.", "M.S.", "B.Sc." -> phd, ms, bsc
     low = " ".join(re.sub(r"\(?\b(?:hons|honou?rs|rer \w+|dr ing|with distinction)\b\)?", " ", low).split())
     best = None
     for lv, rx in _DEGREE_RE:

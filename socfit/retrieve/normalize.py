@@ -253,7 +253,7 @@ VAGUE_WORDS = {
     "helper", "laborer", "attendant", "inspector", "planner", "owner", "principal", "head", "expert",
     "practitioner", "designer", "contributor", "generalist", "aide", "handler", "investigator", "team", "crew",
     # research ranks name a career stage, not a field: a postdoc in oncology and one in astronomy share them
-    "research", "postdoctoral", "doctoral", "visiting",
+    "research", "postdoctoral", "doctoral", "visiting", "scholar", "appointee",
 }
 
 
