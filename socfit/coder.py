@@ -214,6 +214,10 @@ class Coder:
             fp = self.filing_prior
             bias = np.array([fp.get(s, 0.0) for s in socs], dtype=np.float32)
         p = rank.score(X, self.weights[kind], bias)
+        # The title's own evidence, before what filings teach (prior, conventions): kept to say so when they
+        # change the first code.
+        own = socs[int(np.argmax(rank.score(X, self.weights[kind]) if bias is not None else p))] \
+            if kind == "en" and len(socs) else None
         moved, n_ranked, before = None, len(socs), (socs, p)
         if kind == "en" and self.conventions and len(socs):  # title only: where such filings really end up
             words = frozenset(q.norm.split())
@@ -256,6 +260,15 @@ class Coder:
             confident = False
             notes = notes + [f"'{q.title}' is a generic title that fits many occupations: add the main duties "
                              "(or a more specific title) to decide"]
+        if own is not None and cands and own != cands[0].soc_code:
+            # Filings, not the title, put this code first ("Research Scientist, Immunology": the healthcare
+            # filings' 29-2011 over 19-1042 Medical Scientists): a person should see both and decide. Said when
+            # the title's own first code is in the list and the title is not generic (that has its own note).
+            confident = False
+            if not vague and own in {c.soc_code for c in cands[:top]}:
+                notes = notes + [f"{cands[0].soc_code} is first because real filings often use it; the title on "
+                                 f"its own fits {own} {self.ix.soc_titles.get(own, '')} best: add the main duties "
+                                 "to decide"]
         res = CodeResult(q.title, q.norm, cands[:top], confident, notes=notes, language=lang)
         if questions and not confident and len(cands) > 1:
             res.questions = self._questions(cands[0], cands[1])

@@ -263,6 +263,17 @@ def test_real_pack_speller_leaves_real_words_alone(real_pack):
 
 
 @pytest.mark.integration
+def test_real_pack_two_words_written_as_one_are_split(real_pack):
+    c = Coder(real_pack)
+    r = c.code("Busperson")  # no known word: it was taken for a foreign title and coded without the filings
+    assert r.normalized_title == "bus person" and r.language == "en"
+    assert r.candidates[0].soc_code == "35-9011"  # Dining Room and Cafeteria Attendants and Bartender Helpers
+    assert c.ix.spell("dining roomattendant") == "dining room attendant"
+    # a real word is never cut into dictionary words ("compassion" is not compass + ion)
+    assert c.ix.spell("compassion notion") == "compassion notion"
+
+
+@pytest.mark.integration
 def test_real_pack_machine_learning_names_find_computing_codes(real_pack):
     c = Coder(real_pack)
     for title in ("Deep Learning Engineer", "LLM Engineer", "MLOps Engineer"):
@@ -286,6 +297,22 @@ def test_real_pack_a_postdoc_with_a_field_is_coded_by_the_field(real_pack):
     assert "19-2031" in top3 and "11-9121" not in top3  # not O*NET's postdoc entry (Clinical Research Coordinators)
     top3 = [x.soc_code for x in c.code("Postdoctoral Fellow in Cancer Biology").candidates[:3]]
     assert top3[0].startswith("19-") and "11-9121" not in top3
+    # a postdoc is a researcher in the field: the field word alone found a neuroscience nurse (29-1141)
+    for title in ("Postdoctoral Fellow, Neuroscience", "Neuroscience Postdoc"):
+        top2 = [x.soc_code for x in c.code(title).candidates[:2]]
+        assert {"19-1042", "19-1029"} & set(top2) and "29-1141" not in top2, title
+
+
+@pytest.mark.integration
+def test_real_pack_says_when_filings_not_the_title_put_a_code_first(real_pack):
+    c = Coder(real_pack)
+    r = c.code("Chemistry Researcher")
+    codes = [x.soc_code for x in r.candidates]
+    assert "19-2031" in codes[:3] and not r.confident
+    if codes[0] != "19-2031":  # the healthcare filings' 29-2011 first: the note names what the title itself says
+        assert any("real filings often use it" in n and "19-2031 Chemists" in n for n in r.notes), r.notes
+    exact = c.code("Chemist")  # the title's own evidence and the filings agree: no such note
+    assert exact.candidates[0].soc_code == "19-2031" and not any("real filings" in n for n in exact.notes)
 
 
 @pytest.mark.integration
@@ -355,12 +382,13 @@ def test_bench_scores_dev_folds_without_their_own_labels(coder, monkeypatch):
     saved = coder.filing_prior = rank.filing_prior(params)
     seen = []
     real = rank.score
-    monkeypatch.setattr(rank, "score", lambda X, w, bias=None: (seen.append(dict(coder.filing_prior)), real(X, w, bias))[1])
+    monkeypatch.setattr(rank, "score", lambda X, w, bias=None: (seen.append(coder.filing_prior), real(X, w, bias))[1])
     rows = [{"title": t, "soc_code": "15-1252"} for t in ("Software Engineer", "Software Developer", "Programmer",
                                                           "Coder", "Developer")]
     m, preds = bench.evaluate_cv(coder, rows)
     assert m["n"] == 5 and len(preds) == 5 and all(preds)
     # each fold holds one of the five rows: its own count is taken out of the prior it is coded with
+    seen = list({id(s): s for s in seen}.values())
     assert len(seen) == 5
     assert all(abs(s["15-1252"] - 0.4 * math.log(4.0)) < 1e-6 for s in seen)
     assert coder.filing_prior is saved

@@ -50,8 +50,10 @@ from socfit.retrieve.normalize import is_vague, normalize_title
     ("Technology Entrepreneur", "technology chief executive"),
     ("Iron Founder", "iron founder"),
     # a postdoc's field says the work; the career stage alone stays as written
-    ("Postdoctoral Researcher in Chemistry", "researcher chemistry"),
-    ("Postdoc in Computer Science", "computer science"),
+    ("Postdoctoral Researcher in Chemistry", "chemistry researcher"),
+    ("Postdoc in Computer Science", "computer science researcher"),
+    ("Postdoctoral Fellow, Neuroscience", "neuroscience researcher"),
+    ("Postdoctoral Research Scientist, Immunology", "immunology scientist"),
     ("Postdoctoral Research Associate", "postdoctoral research associate"),
     ("Postdoctoral Fellow", "postdoctoral fellow"),
     ("Postdoctoral Scholar", "postdoctoral scholar"),  # a rank, not a field

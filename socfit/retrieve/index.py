@@ -103,8 +103,15 @@ class TitleIndex:
 
         out = []
         for t in toks:
-            if t in self.postings or len(t) < 5 or not t.isalpha() or self._is_real_word(t):
+            if t in self.postings or len(t) < 5 or not t.isalpha():
                 out.append(t)
+                continue
+            if self._is_real_word(t):  # before splitting: "compassion" is not compass + ion
+                out.append(t)
+                continue
+            split = self._split_compound(t)
+            if split:
+                out.extend(split)
                 continue
             cut = 2 if len(t) >= 8 else 1
             hits = process.extract(t, self._spell_vocab, scorer=Levenshtein.distance, score_cutoff=cut, limit=5)
@@ -113,6 +120,19 @@ class TitleIndex:
                                              -len(self.postings[h[0]])))[0]
             out.append(t)
         return " ".join(out)
+
+    def _split_compound(self, word: str) -> list[str] | None:
+        """Two dictionary words written as one ("waitstaff" -> wait staff, "busperson" -> bus person,
+        "kitchenhand" -> kitchen hand), else None. Both parts have 3+ letters; of several splits, the one
+        whose rarer part is most common. Without it such a title has no known word and is taken for a
+        foreign one."""
+        best, best_n = None, 1  # each part in 2+ dictionary titles
+        for i in range(3, len(word) - 2):
+            a, b = word[:i], word[i:]
+            n = min(len(self.postings.get(a, ())), len(self.postings.get(b, ())))
+            if n > best_n:
+                best, best_n = [a, b], n
+        return best
 
     def _is_real_word(self, word: str) -> bool:
         if word in self._real_words:

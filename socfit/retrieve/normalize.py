@@ -181,10 +181,12 @@ def normalize_title(title: str, drop_noise: bool = True) -> str:
     if _SYNONYM_FIRST.intersection(t):
         t = _synonyms(t)
     if "postdoctoral" in t and any(w not in VAGUE_WORDS for w in t):
-        # "Postdoctoral Researcher in Chemistry": the field says the work, the career stage only pulls toward
-        # O*NET's postdoc titles (11-9121.01 Clinical Research Coordinators, 19-2011 Astronomers). Every
-        # dictionary postdoc title is rank words alone, so no dictionary key changes.
-        t = [w for w in t if w != "postdoctoral"]
+        # "Postdoctoral Fellow, Neuroscience": the field says the work, the career stage only pulls toward
+        # O*NET's postdoc titles (11-9121.01 Clinical Research Coordinators, 19-2011 Astronomers). A postdoc
+        # is a researcher in that field ("neuroscience researcher"): the field word alone finds clinical
+        # titles (a neuroscience nurse). Every dictionary postdoc title is rank words alone, so no key changes.
+        t = [w for w in t if w not in _POSTDOC_RANKS and w != "scientist"] + \
+            ["scientist" if "scientist" in t else "researcher"]
     out = " ".join(t)
     if "house" in t or "housestaff" in t:
         out = _HOUSE_STAFF.sub("resident physician", out)
@@ -234,6 +236,11 @@ def _synonyms(toks: list[str]) -> list[str]:
             else:
                 j += 1
     return out
+
+
+# The words of a postdoc's rank ("Postdoctoral Research Associate", "Visiting Postdoctoral Scholar").
+_POSTDOC_RANKS = {"postdoctoral", "fellow", "scholar", "associate", "appointee", "research", "researcher",
+                  "visiting", "trainee"}
 
 
 # Hospital usage no dictionary title carries: the "house staff" are the physicians in residency ("House Staff
