@@ -231,6 +231,23 @@ def profiles_set(coder: Coder, n: int = 400, seed: int = 2) -> list[dict]:
     return rows[:n]
 
 
+def emerging_profiles_set(coder: Coder, seed: int = 3) -> list[dict]:
+    """A harsher professional-profile proxy: for each O*NET occupation with new emerging tasks (O*NET's latest
+    task statements, which are not in the task index), one of its reported titles with those tasks (up to 4,
+    1.4 on average) as the duties: short, specific duties written by O*NET, not the SOC definition the duties
+    weights were fit on."""
+    tasks: dict[str, list[str]] = {}
+    for code, task in coder.pack.rows("SELECT onet_code, task FROM emerging_tasks WHERE category = 'New' "
+                                      "ORDER BY onet_code, task"):
+        tasks.setdefault(code, []).append(task)
+    titles: dict[str, list[str]] = {}
+    for title, code in coder.pack.rows("SELECT title, onet_code FROM reported_titles ORDER BY onet_code, title"):
+        titles.setdefault(code, []).append(title)
+    rng = random.Random(seed)
+    return [{"title": rng.choice(titles[code]), "soc_code": code[:7], "description": " ".join(ts[:4])}
+            for code, ts in sorted(tasks.items()) if titles.get(code)]
+
+
 def machine() -> str:
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
@@ -257,6 +274,10 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
     sets.append(("O*NET reported titles (leave-one-out, 2,000 sampled)", reported_titles_set(coder), "loo"))
     sets.append(("professional profiles proxy: JZ 4-5 title + SOC definition as duties (leave-one-out, 400)",
                  profiles_set(coder), "loo"))
+    emerging = emerging_profiles_set(coder)
+    if emerging:
+        sets.append(("professional profiles, harsher: reported title + O*NET's new emerging tasks as duties "
+                     "(leave-one-out)", emerging, "loo"))
     all_titles: list[str] = []
     probe_titles: list[str] = []
     for name, rows, how in sets:

@@ -524,3 +524,13 @@ def test_undecodable_byte_past_the_encoding_probe_names_a_line_not_a_block_offse
 def test_python_api_refuses_what_is_not_text_with_a_clear_error(coder, title, duties, message):
     with pytest.raises(InputError, match=message):
         coder.code(title, duties)
+
+
+def test_bench_harsher_profiles_take_new_emerging_tasks_as_duties(coder):
+    from socfit import bench
+
+    rows = bench.emerging_profiles_set(coder)
+    reported = {t for (t,) in coder.pack.rows("SELECT title FROM reported_titles WHERE onet_code = '15-1252.00'")}
+    # one row per occupation with new tasks: one of its own reported titles, its new tasks as the duties
+    assert rows and all(r["soc_code"] == "15-1252" for r in rows)
+    assert rows[0]["title"] in reported and rows[0]["description"] == "Develop machine learning pipelines."
