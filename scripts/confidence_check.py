@@ -1,50 +1,27 @@
 """How often `confident` agrees with the filed code, and what the filings do to the first code.
 
-Each dev set (../shared/dev) is coded 5-fold, as `socfit bench` codes it (each fold with its own labels taken
-out of the filing prior and its own filings out of the conventions). Printed per set: the share of rows coded
-`confident` and how often their first code is the filed one; the share whose first code the filings (prior,
-conventions) chose over the title's own first code (the coder's note "... is first because real filings
-often use it"), and how often each of the two is the filed code.
+Each dev set (../shared/dev) is coded 5-fold, as `socfit bench` codes it (`bench.code_rows_cv`). Printed per
+set: the share of rows coded `confident` and how often their first code is the filed one; the share whose first
+code the filings (prior, conventions) chose over the title's own first code (the coder's note "... is first
+because real filings often use it; the title on its own fits ..."), and how often each of the two is the filed
+code.
 
     .venv/bin/python scripts/confidence_check.py
 """
 from __future__ import annotations
 
-import random
 import re
 
 from socfit import bench
-from socfit.retrieve import rank
-from socfit.retrieve.conventions import domain
 
-_OWN = re.compile(r"fits (\d\d-\d{4})")
+_OWN = re.compile(r"the title on its own fits (\d\d-\d{4})")
 
 
 def main() -> None:
     _, coder, sets = bench.training_setup()
-    params = rank.filing_prior_params()
-    saved, saved_conv = coder.filing_prior, coder.conventions
     for name, rows in sets.items():
-        groups = domain(bench.acceptable(r) for r in rows)
-        idx = list(range(len(rows)))
-        random.Random(0).shuffle(idx)
-        results: list = [None] * len(rows)
-        try:
-            for f in range(5):
-                part = idx[f::5]
-                fold = [rows[i] for i in part]
-                accs = [bench.acceptable(r) for r in fold]
-                coder.filing_prior = rank.filing_prior(params, bench.label_counts(accs))
-                coder.conventions = saved_conv.minus(
-                    bench.fold_contributions(bench.title_only_dists(coder, fold), accs, groups))
-                coder._memo.clear()
-                for i, r in zip(part, bench.code_rows(coder, fold)):
-                    results[i] = r
-        finally:
-            coder.filing_prior, coder.conventions = saved, saved_conv
-            coder._memo.clear()
         n = conf = conf_ok = moved = moved_ok = own_ok = 0
-        for r, row in zip(results, rows):
+        for r, row in zip(bench.code_rows_cv(coder, rows), rows):
             acc = bench.acceptable(row)
             if r is None or not acc or not r.candidates:
                 continue

@@ -38,25 +38,23 @@ def collect(coder: Coder, rows: list[tuple[str, str]], with_e5: bool,
     Xs, ys, miss = [], [], 0
     from socfit.retrieve.normalize import is_vague, normalize_title
 
-    source = {}
+    source: list = []
     if vague:
         # Generic titles with duties: keep the examples whose head noun is a generic rank word ("engineer",
         # "manager", "specialist") and code that word alone with the duties, as the coder does for such titles.
         # The full title the word came from is left out (its counts in the title-word features too): else every
         # example's gold code has a title with that word by construction, and the word features learn to
         # outweigh the duties ("Team Leader" leading software engineers stayed 11-9199 Managers, All Other).
-        rows = [(normalize_title(t), g) for t, g in rows if normalize_title(t)]
-        source = {k: coder.ix.by_title.get(n) for k, (n, _) in enumerate(rows)}
-        keep = [k for k, (n, _) in enumerate(rows) if is_vague(n.split()[-1])]
-        source = {i: source[k] for i, k in enumerate(keep)}
-        rows = [(rows[k][0].split()[-1], rows[k][1]) for k in keep]
+        full = [(n, g) for n, g in ((normalize_title(t), g) for t, g in rows) if n and is_vague(n.split()[-1])]
+        source = [coder.ix.by_title.get(n) for n, _ in full]
+        rows = [(n.split()[-1], g) for n, g in full]
     titles = [t for t, _ in rows]
     norms = [normalize_title(t) or t for t in titles]
     vecs = coder.minilm.encode(norms, batch_size=128)
     e5 = coder.e5.encode(titles, batch_size=64) if with_e5 else [None] * len(titles)
     desc = {r[0]: r[1] for r in coder.pack.rows("SELECT soc_code, definition FROM soc_groups WHERE level='detailed'")}
     for k, ((title, gold), norm, v, e) in enumerate(zip(rows, norms, vecs, e5)):
-        dv, exclude = None, (source.get(k) if vague else coder.ix.by_title.get(norm))
+        dv, exclude = None, (source[k] if vague else coder.ix.by_title.get(norm))
         if with_duties:  # the SOC definition stands in for duties: it is not in the task index
             duties = split_duties(desc.get(gold, ""))[:4]
             dv = coder.minilm.encode(duties) if duties else None

@@ -169,21 +169,21 @@ def fold_contributions(dists: list, accs: list[set[str]], groups: set[str] | Non
     return total
 
 
-def evaluate_cv(coder: Coder, rows: list[dict], folds: int = 5) -> tuple[dict, list[list[str]]]:
-    """Score a labelled filing set whose labels also built the filing prior and conventions: each fold is
-    coded with its own labels taken out of the prior's counts and its own filings out of the conventions,
-    so the figure is what an unseen filing gets."""
+def code_rows_cv(coder: Coder, rows: list[dict], folds: int = 5) -> list:
+    """The coder's result for each row of a labelled filing set whose labels also built the filing prior and
+    conventions: each fold is coded with its own labels taken out of the prior's counts and its own filings out
+    of the conventions, so each result is what an unseen filing gets (None for a refused title)."""
     from socfit.retrieve import rank
 
     from socfit.retrieve.conventions import domain
 
     params = rank.filing_prior_params()
     if not (params and coder.filing_prior) and not coder.conventions:
-        return evaluate(coder, rows)
+        return code_rows(coder, rows)
     groups = domain(acceptable(r) for r in rows)
     idx = list(range(len(rows)))
     random.Random(0).shuffle(idx)
-    preds: list[list[str]] = [[] for _ in rows]
+    out: list = [None] * len(rows)
     saved, saved_conv = coder.filing_prior, coder.conventions
     try:
         for f in range(folds):
@@ -195,12 +195,17 @@ def evaluate_cv(coder: Coder, rows: list[dict], folds: int = 5) -> tuple[dict, l
                 coder.conventions = saved_conv.minus(
                     fold_contributions(title_only_dists(coder, fold), [acceptable(r) for r in fold], groups))
             coder._memo.clear()
-            _, got = evaluate(coder, fold)
-            for i, p in zip(part, got):
-                preds[i] = p
+            for i, r in zip(part, code_rows(coder, fold)):
+                out[i] = r
     finally:
         coder.filing_prior, coder.conventions = saved, saved_conv
         coder._memo.clear()
+    return out
+
+
+def evaluate_cv(coder: Coder, rows: list[dict], folds: int = 5) -> tuple[dict, list[list[str]]]:
+    """``evaluate`` for a labelled filing set, scored fold by fold (``code_rows_cv``)."""
+    preds = [[c.soc_code for c in x.candidates] if x else [] for x in code_rows_cv(coder, rows, folds)]
     return score([acceptable(r) for r in rows], preds), preds
 
 

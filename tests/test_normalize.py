@@ -53,6 +53,9 @@ from socfit.retrieve.normalize import is_vague, normalize_title
     ("Postdoctoral Researcher in Chemistry", "chemistry researcher"),
     ("Postdoc in Computer Science", "computer science researcher"),
     ("Postdoctoral Fellow, Neuroscience", "neuroscience researcher"),
+    ("Post-Doc Researcher, Chemistry", "chemistry researcher"),  # hyphenated: one word, as "Postdoc"
+    ("Post-doctoral Fellow in Physics", "physics researcher"),
+    ("Post Doc", "postdoctoral"),
     ("Postdoctoral Research Scientist, Immunology", "immunology scientist"),
     ("Postdoctoral Research Associate", "postdoctoral research associate"),
     ("Postdoctoral Fellow", "postdoctoral fellow"),

@@ -31,7 +31,7 @@ ABBREVIATIONS = {
     "cto": "chief technology officer", "cio": "chief information officer", "ml": "machine learning",
     "ai": "artificial intelligence", "ui": "user interface", "ux": "user experience", "bi": "business intelligence",
     "ehs": "environmental health and safety", "r&d": "research and development", 
-    "postdoc": "postdoctoral", "post-doc": "postdoctoral", "phd": "doctoral", "cdl": "commercial driver",
+    "phd": "doctoral", "cdl": "commercial driver",
     "hvac": "heating ventilation air conditioning", "maint": "maintenance", "mech": "mechanical",
     "elec": "electrical", "elect": "electrical", "chem": "chemical", "sys": "systems", "sci": "scientist",
     "analyst.": "analyst", "pm": "project manager", "pgm": "program", "prog": "programmer",
@@ -104,9 +104,14 @@ def singular(word: str) -> str:
     return word
 
 
+# "Post-doc", "Post Doc", "Post-doctoral", "Postdocs": one word before hyphens become spaces ("post doc" matched
+# nothing).
+_POST_DOC = re.compile(r"\bpost[\s\-–]*doc(?:toral)?s?\b")
+
+
 def tokens(text: str, drop_noise: bool = True) -> list[str]:
     """Normalised tokens of a title: abbreviations expanded, level and employment noise dropped."""
-    s = fold(text).lower()
+    s = _POST_DOC.sub("postdoctoral", fold(text).lower())
     s = s.replace("&", " & ").replace("/", " / ").replace("-", " ").replace("–", " ")
     out: list[str] = []
     for raw in _TOKEN.findall(s):
