@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from socfit import bench
 from socfit.api import get_pack
 from socfit.coder import Coder
 from socfit.retrieve import rank
@@ -34,8 +35,14 @@ def examples(coder: Coder, n: int, seed: int) -> list[tuple[str, str]]:
 
 
 def collect(coder: Coder, rows: list[tuple[str, str]], with_e5: bool,
-            with_duties: bool = False, vague: bool = False) -> tuple[list[np.ndarray], list[int], int]:
+            with_duties: bool = False, vague: bool = False, from_tasks: bool = False,
+            skip: frozenset = frozenset()) -> tuple[list[np.ndarray], list[int], int]:
+    """Feature matrices and gold positions. With duties, the duties are the gold code's SOC definition, or with
+    ``from_tasks`` one to four of its own core O*NET tasks, hidden from every duty signal while it is scored
+    (codes in ``skip``, the bench's hidden-task profiles, are left out)."""
     Xs, ys, miss = [], [], 0
+    rng = random.Random(11)
+    core = {r[0] for r in coder.pack.rows("SELECT task FROM tasks WHERE task_type = 'Core'")} if from_tasks else set()
     from socfit.retrieve.normalize import is_vague, normalize_title
 
     source: list = []
@@ -54,9 +61,16 @@ def collect(coder: Coder, rows: list[tuple[str, str]], with_e5: bool,
     e5 = coder.e5.encode(titles, batch_size=64) if with_e5 else [None] * len(titles)
     desc = {r[0]: r[1] for r in coder.pack.rows("SELECT soc_code, definition FROM soc_groups WHERE level='detailed'")}
     for k, ((title, gold), norm, v, e) in enumerate(zip(rows, norms, vecs, e5)):
-        dv, exclude = None, (source[k] if vague else coder.ix.by_title.get(norm))
-        if with_duties:  # the SOC definition stands in for duties: it is not in the task index
+        dv, exclude, duties, hide = None, (source[k] if vague else coder.ix.by_title.get(norm)), [], ()
+        if with_duties and from_tasks:
+            mine = [j for j in coder.ix.task_rows(gold) if coder.ix.tasks[j][2] in core]
+            if gold in skip or not mine:
+                continue
+            hide = tuple(sorted(rng.sample(mine, min(len(mine), rng.randint(1, 4)))))
+            duties = [coder.ix.tasks[j][2] for j in hide]
+        elif with_duties:  # the SOC definition stands in for duties: it is not in the task index
             duties = split_duties(desc.get(gold, ""))[:4]
+        if with_duties:
             dv = coder.minilm.encode(duties) if duties else None
             if not vague and k % 2 and len(norm.split()) > 1:
                 # Half the examples get a vague title (the head noun: "engineer", "manager") so the model
@@ -64,7 +78,7 @@ def collect(coder: Coder, rows: list[tuple[str, str]], with_e5: bool,
                 title = norm = norm.split()[-1]
                 v, exclude = coder.minilm.encode([norm])[0], None
         # The multilingual weights are fit the way they are used: English-only signals switched off.
-        q = rank.Query(title, norm, v, e, dv, exclude=exclude, foreign=with_e5)
+        q = rank.Query(title, norm, v, e, dv, exclude=exclude, foreign=with_e5, hide_tasks=hide)
         socs, X, _ = rank.features(coder.ix, q)
         if gold not in socs:
             miss += 1
@@ -72,6 +86,12 @@ def collect(coder: Coder, rows: list[tuple[str, str]], with_e5: bool,
         Xs.append(X)
         ys.append(socs.index(gold))
     return Xs, ys, miss
+
+
+def interleave(a: list, b: list) -> list:
+    """a[0], b[0], a[1], b[1], ...: the 80/20 held-out split then takes both kinds of example alike."""
+    out = [x for pair in zip(a, b) for x in pair]
+    return out + a[len(b):] + b[len(a):]
 
 
 def fit(Xs, ys, l2=1e-3, lr=1.0, steps=300) -> np.ndarray:
@@ -125,6 +145,10 @@ def main() -> None:
             continue
         Xs, ys, miss = collect(coder, rows[:3000] if with_duties and not vague else rows, with_e5, with_duties,
                                vague)
+        if with_duties:  # and as many examples whose duties are held-out tasks of the code (task-like text)
+            skip = frozenset(r["soc_code"] for r in bench.hidden_tasks_set(coder))
+            Xt, yt, mt = collect(coder, rows[3000:6000] if not vague else rows, with_e5, with_duties, vague, True, skip)
+            Xs, ys, miss = interleave(Xs, Xt), interleave(ys, yt), miss + mt
         cut = int(len(Xs) * 0.8)
         print(f"{key}: {len(Xs)} examples, gold not among candidates for {miss}")
         w = fit(Xs[:cut], ys[:cut])

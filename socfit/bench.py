@@ -253,6 +253,46 @@ def emerging_profiles_set(coder: Coder, seed: int = 3) -> list[dict]:
             for code, ts in sorted(tasks.items()) if titles.get(code)]
 
 
+def hidden_tasks_set(coder: Coder, n: int = 300, seed: int = 4, k: int = 4) -> list[dict]:
+    """The professional-profile proxy closest to a written job description: a reported title (left out of the
+    dictionary) with ``k`` of the occupation's own core O*NET tasks as the duties, those tasks hidden from every
+    duty signal (``hide``: task rows). Only SOC codes with a single O*NET occupation, else a sibling
+    occupation's copy of the same task would stay visible. Scored with ``evaluate_hidden``."""
+    ix = coder.ix
+    core = {r[0] for r in coder.pack.rows("SELECT task FROM tasks WHERE task_type = 'Core'")}
+    titles: dict[str, list[str]] = {}
+    for title, soc in coder.pack.rows("SELECT title, substr(onet_code, 1, 7) FROM reported_titles "
+                                      "ORDER BY onet_code, title"):
+        titles.setdefault(soc, []).append(title)
+    rng = random.Random(seed)
+    rows = []
+    for soc in ix.task_socs:
+        ks = list(ix.task_rows(soc))
+        mine = [j for j in ks if ix.tasks[j][2] in core]
+        if len({ix.tasks[j][0] for j in ks}) != 1 or len(ks) < 2 * k or len(mine) < k or not titles.get(soc):
+            continue
+        pick = sorted(rng.sample(mine, k))
+        rows.append({"title": rng.choice(titles[soc]), "soc_code": soc,
+                     "description": " ".join(ix.tasks[j][2] for j in pick), "hide": tuple(pick)})
+    rng.shuffle(rows)
+    return rows[:n]
+
+
+def evaluate_hidden(coder: Coder, rows: list[dict]) -> tuple[dict, list[list[str]]]:
+    """``evaluate`` (leave-one-out) for rows whose duties are hidden tasks (``hidden_tasks_set``): the query is
+    built as the coder builds it, with the rows' tasks hidden (the public API has no such switch)."""
+    from socfit.retrieve import rank
+
+    preds = []
+    for r in rows:
+        title, norm, duties, notes = coder._prepare(r["title"], r["description"])
+        vec = coder._title_vecs([norm])[0]
+        q = rank.Query(title, norm, vec, None, coder.minilm.encode(duties), exclude=coder.ix.by_title.get(norm),
+                       hide_tasks=r["hide"])
+        preds.append([c.soc_code for c in coder._rank(q, duties, notes, 5, "en", questions=False).candidates])
+    return score([acceptable(r) for r in rows], preds), preds
+
+
 def machine() -> str:
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
@@ -283,11 +323,17 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
     if emerging:
         sets.append(("professional profiles, harsher: reported title + O*NET's new emerging tasks as duties "
                      "(leave-one-out)", emerging, "loo"))
+    hidden = hidden_tasks_set(coder)
+    if hidden:
+        sets.append(("professional profiles, job description: reported title + 4 of its own core tasks, hidden from "
+                     "the task index (leave-one-out, 300)", hidden, "hidden"))
     all_titles: list[str] = []
     probe_titles: list[str] = []
+    written: set[str] = set()
     for name, rows, how in sets:
-        loo = how == "loo"
-        m, preds = evaluate_cv(coder, rows) if how == "cv" else evaluate(coder, rows, loo)
+        loo = how in ("loo", "hidden")
+        m, preds = (evaluate_cv(coder, rows) if how == "cv" else evaluate_hidden(coder, rows) if how == "hidden"
+                    else evaluate(coder, rows, loo))
         fz = score([acceptable(r) for r in rows], [fuzzy.predict(r["title"], r["title"] if loo else None) for r in rows])
         lines.append(f"| {name} | {m['n']} | {m['top1']:.3f} | {m['top3']:.3f} | {m['top5']:.3f} | {m['major_top1']:.3f} "
                      f"| {fz['top1']:.3f} | {fz['top5']:.3f} |")
@@ -297,7 +343,11 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
             probe_titles.extend(r["title"] for r in rows)
         if write_preds:
             write_preds.mkdir(parents=True, exist_ok=True)
-            with open(write_preds / f"{name.split()[0]}.jsonl", "w", encoding="utf-8") as f:
+            stem = name.split()[0]
+            stem = next(f"{stem}-{k}" for k in range(1, 99) if not (write_preds / f"{stem}-{k}.jsonl").exists()) \
+                if stem in written else stem  # three "professional ..." sets: one file each
+            written.add(stem)
+            with open(write_preds / f"{stem}.jsonl", "w", encoding="utf-8") as f:
                 for i, p in enumerate(preds):
                     f.write(json.dumps({"row": i, "candidates": [{"soc_code": c} for c in p]}) + "\n")
     # speed

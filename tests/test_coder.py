@@ -3,6 +3,7 @@
 import json
 import math
 
+import numpy as np
 import pytest
 
 from socfit.batch import code_file
@@ -534,3 +535,27 @@ def test_bench_harsher_profiles_take_new_emerging_tasks_as_duties(coder):
     # one row per occupation with new tasks: one of its own reported titles, its new tasks as the duties
     assert rows and all(r["soc_code"] == "15-1252" for r in rows)
     assert rows[0]["title"] in reported and rows[0]["description"] == "Develop machine learning pipelines."
+
+
+def test_bench_job_description_profiles_hide_their_own_tasks_from_the_duty_signals(coder):
+    from socfit import bench
+    from socfit.retrieve import rank
+
+    rows = bench.hidden_tasks_set(coder, k=1)
+    # 15-1252 is the fixture's one code with two tasks: its core task becomes the duties, then is hidden
+    assert [(r["title"], r["soc_code"], r["description"]) for r in rows] == [
+        ("Software Engineer", "15-1252", "Design, develop and modify software systems.")]
+    duty = coder.minilm.encode([rows[0]["description"]])
+    feats = {}
+    for hide in ((), rows[0]["hide"]):
+        q = rank.Query("Software Engineer", "software engineer", None, None, duty, hide_tasks=hide)
+        socs, X, _ = rank.features(coder.ix, q)
+        feats[bool(hide)] = dict(zip(rank.FEATURES, X[socs.index("15-1252")].tolist()))
+    assert feats[False]["duty"] == pytest.approx(1.0, abs=1e-3)  # the task itself is in the index
+    other = coder.ix.task_emb["minilm"][[k for k in coder.ix.task_rows("15-1252") if k not in rows[0]["hide"]]]
+    expected = float((other[0] / np.linalg.norm(other[0])) @ duty[0])
+    # hidden: only the other task is left, for the best-task cosine and for the centroid alike
+    assert feats[True]["duty"] == pytest.approx(expected, abs=1e-3)
+    assert feats[True]["duty_c"] == pytest.approx(expected, abs=1e-3)
+    m, preds = bench.evaluate_hidden(coder, rows)
+    assert m["n"] == 1 and len(preds) == 1 and preds[0]

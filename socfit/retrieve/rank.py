@@ -51,6 +51,7 @@ class Query:
     sims: np.ndarray | None = None  # precomputed title similarities (batch mode: one matrix product per batch)
     probe: np.ndarray | None = None  # precomputed title-probe log-probabilities (batch mode, likewise)
     task_sims: tuple | None = None  # precomputed ``TitleIndex.task_sims`` of the duties (batch mode, likewise)
+    hide_tasks: tuple[int, ...] = ()  # task rows hidden from the duty signals (training and the bench only)
 
 
 def _data(name: str) -> dict:
@@ -122,6 +123,24 @@ def _top_cos(sims: np.ndarray, k: int, margins: tuple[float, ...] = (0.3, 0.45, 
 def _nearest(sims: np.ndarray) -> tuple[list[int], list[float]]:
     top = _top_cos(sims, K)
     return top.tolist(), sims[top].tolist()
+
+
+def _duty_signals(ix: TitleIndex, q: Query) -> tuple[dict[str, float], np.ndarray]:
+    """Per SOC the duties' mean best-task cosine, and the task centroids. With ``q.hide_tasks`` (a profile whose
+    duties are some of its own code's O*NET tasks: training and the bench) those tasks are out of both."""
+    if not q.hide_tasks:
+        _, per_soc = q.task_sims if q.task_sims is not None else ix.task_sims(q.duty_vecs)
+        return per_soc, ix.task_centroids()
+    E = ix.task_emb["minilm"]
+    sims = E @ q.duty_vecs.T
+    sims[list(q.hide_tasks)] = -1.0
+    cent = ix.task_centroids().copy()
+    hidden = set(q.hide_tasks)
+    for soc in {ix.tasks[k][1] for k in hidden}:
+        keep = [k for k in ix.task_rows(soc) if k not in hidden]
+        c = E[keep].sum(axis=0) if keep else np.zeros(cent.shape[1], np.float32)
+        cent[ix.task_socs.index(soc)] = c / max(float(np.linalg.norm(c)), 1e-9)
+    return ix.task_soc_max(sims), cent
 
 
 def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
@@ -215,13 +234,13 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
 
     if q.duty_vecs is not None and len(q.duty_vecs) and "minilm" in ix.task_emb:
         # per SOC, from the (n_tasks, n_duties) cosines
-        _, per_soc = q.task_sims if q.task_sims is not None else ix.task_sims(q.duty_vecs)
+        per_soc, cent = _duty_signals(ix, q)
         cut = sorted(per_soc.values())[-10] if len(per_soc) >= 10 else -1.0
         for soc, val in per_soc.items():
             if soc in feats or val >= cut:  # duties also bring their own top 10 codes in as candidates
                 row(soc)[8] = val
         m = q.duty_vecs.mean(axis=0)
-        cs = (ix.task_centroids() @ (m / (np.linalg.norm(m) or 1.0))).tolist()
+        cs = (cent @ (m / (np.linalg.norm(m) or 1.0))).tolist()
         cut = sorted(cs)[-10] if len(cs) >= 10 else -1.0
         for soc, val in zip(ix.task_socs, cs):
             if soc in feats or val >= cut:
