@@ -3,7 +3,8 @@
 Training data are dictionary titles scored leave-one-out (their exact normalised title hidden from the
 dictionary): O*NET reported titles and BLS Direct Match Titles, both real titles assigned by the
 agencies. The duties weight sets see two kinds of duties: the gold code's SOC definition, and one to four of
-its own O*NET core tasks hidden from the duty signals while the example is scored. ../shared/dev is NOT used for training; it measures the result (scripts via `socfit bench`).
+its own O*NET core tasks hidden from the duty signals while the example is scored. ../shared/dev is NOT used
+for training; it measures the result (scripts via `socfit bench`).
 The model is a softmax over each query's candidates (conditional logit), fit by gradient descent with a
 small L2 penalty; the softmax output is the calibrated score.
 

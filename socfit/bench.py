@@ -293,6 +293,18 @@ def evaluate_hidden(coder: Coder, rows: list[dict]) -> tuple[dict, list[list[str
     return score([acceptable(r) for r in rows], preds), preds
 
 
+def prediction_files(names: list[str]) -> list[str]:
+    """`--predictions` file names: a set's first word ("h2b_fy2015_2019_dev.jsonl"), numbered by order when
+    several sets share it ("professional.jsonl", "professional-1.jsonl", ...)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        stem = name.split()[0]
+        k = seen[stem] = seen.get(stem, 0) + 1
+        out.append(f"{stem}.jsonl" if k == 1 else f"{stem}-{k - 1}.jsonl")
+    return out
+
+
 def machine() -> str:
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}"
@@ -329,7 +341,7 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
                      "the task index (leave-one-out, 300)", hidden, "hidden"))
     all_titles: list[str] = []
     probe_titles: list[str] = []
-    written: set[str] = set()
+    files = dict(zip((s[0] for s in sets), prediction_files([s[0] for s in sets])))
     for name, rows, how in sets:
         loo = how in ("loo", "hidden")
         m, preds = (evaluate_cv(coder, rows) if how == "cv" else evaluate_hidden(coder, rows) if how == "hidden"
@@ -343,11 +355,7 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
             probe_titles.extend(r["title"] for r in rows)
         if write_preds:
             write_preds.mkdir(parents=True, exist_ok=True)
-            stem = name.split()[0]
-            stem = next(f"{stem}-{k}" for k in range(1, 99) if not (write_preds / f"{stem}-{k}.jsonl").exists()) \
-                if stem in written else stem  # three "professional ..." sets: one file each
-            written.add(stem)
-            with open(write_preds / f"{stem}.jsonl", "w", encoding="utf-8") as f:
+            with open(write_preds / files[name], "w", encoding="utf-8") as f:
                 for i, p in enumerate(preds):
                     f.write(json.dumps({"row": i, "candidates": [{"soc_code": c} for c in p]}) + "\n")
     # speed

@@ -198,7 +198,11 @@ class Coder:
         norm = normalize_title(title)
         if is_ascii_english(title):  # misspelt English words ("Houskeeper") before the language check
             norm = self.ix.spell(norm)
-        return title, norm, split_duties(text), notes
+        duties = split_duties(text)
+        if text.strip() and not duties:  # given but unusable: say so rather than code the title alone in silence
+            notes.append("duties not used: no duty statement of three or more words was found (write each duty as "
+                         "a sentence in English, e.g. 'Design machine learning models for fraud detection')")
+        return title, norm, duties, notes
 
     def _rank(self, q: rank.Query, duty_list: list[str], notes: list[str], top: int, lang: str,
               questions: bool = True) -> CodeResult:

@@ -559,3 +559,24 @@ def test_bench_job_description_profiles_hide_their_own_tasks_from_the_duty_signa
     assert feats[True]["duty_c"] == pytest.approx(expected, abs=1e-3)
     m, preds = bench.evaluate_hidden(coder, rows)
     assert m["n"] == 1 and len(preds) == 1 and preds[0]
+
+
+def test_bench_prediction_files_are_one_per_set_even_when_names_share_a_first_word():
+    from socfit import bench
+
+    names = ["h2b_fy2015_2019_dev", "professional profiles proxy", "O*NET reported titles", "professional profiles, "
+             "harsher", "professional profiles, job description"]
+    assert bench.prediction_files(names) == ["h2b_fy2015_2019_dev.jsonl", "professional.jsonl", "O*NET.jsonl",
+                                             "professional-1.jsonl", "professional-2.jsonl"]
+
+
+@pytest.mark.parametrize("duties", ["a b", "x" * 300, "设计和训练机器学习模型。分析大型数据集。"])
+def test_duties_too_short_to_use_are_named_in_a_note_not_dropped_in_silence(coder, duties):
+    res = coder.code("Software Engineer", duties)
+    assert any(n.startswith("duties not used") for n in res.notes)
+    assert res.candidates and not any(c.matched_tasks for c in res.candidates)
+
+
+def test_usable_duties_get_no_unused_duties_note(coder):
+    res = coder.code("Software Engineer", "Design, develop and modify software systems.")
+    assert not any(n.startswith("duties not used") for n in res.notes)
