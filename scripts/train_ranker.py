@@ -6,9 +6,11 @@ agencies. The duties weight sets see two kinds of duties: the gold code's SOC de
 its own O*NET core tasks hidden from the duty signals while the example is scored. ../shared/dev is NOT used
 for training; it measures the result (scripts via `socfit bench`).
 The model is a softmax over each query's candidates (conditional logit), fit by gradient descent with a
-small L2 penalty; the softmax output is the calibrated score.
+small L2 penalty; the softmax output is the calibrated score. With duties, a small non-linear ranker
+(socfit/retrieve/mlp.py) is fit on the same examples and is the one used; the linear duties weights are kept
+beside it (they name what each feature does, and serve when ranker.json has no MLP).
 
-usage: .venv/bin/python scripts/train_ranker.py [--n 6000] [--seed 1]
+usage: .venv/bin/python scripts/train_ranker.py [--n 6000] [--seed 1] [--check-mlp]
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 from socfit import bench
 from socfit.api import get_pack
 from socfit.coder import Coder
-from socfit.retrieve import rank
+from socfit.retrieve import mlp, rank
 from socfit.retrieve.index import split_duties
 
 
@@ -119,12 +121,18 @@ def accuracy(Xs, ys, w) -> float:
     return float(np.mean([int(np.argmax(X @ w) == y) for X, y in zip(Xs, ys)]))
 
 
+def accuracy_mlp(Xs, ys, model: mlp.MLP) -> float:
+    return float(np.mean([int(np.argmax(model(X)) == y) for X, y in zip(Xs, ys)]))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=6000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--multilingual", action="store_true",
                     help="also refit the multilingual weights (kept from the last fit by default: see below)")
+    ap.add_argument("--check-mlp", action="store_true",
+                    help="also fit the duties MLP on 80%% of the examples and print its top-1 on the rest")
     a = ap.parse_args()
     coder = Coder(get_pack())
     rows = examples(coder, a.n, a.seed)
@@ -156,6 +164,11 @@ def main() -> None:
         w = fit(Xs[:cut], ys[:cut])
         print(f"held-out top-1 (gold among candidates): {accuracy(Xs[cut:], ys[cut:], w):.3f}")
         weights[key] = dict(zip(rank.FEATURES, [round(float(x), 4) for x in fit(Xs, ys)]))
+        if with_duties:  # the non-linear ranker used with duties (socfit/retrieve/mlp.py), on the same examples
+            if a.check_mlp:  # ~5 more minutes per weight set
+                held = mlp.fit(Xs[:cut], ys[:cut], log=None)
+                print(f"mlp held-out top-1 (gold among candidates): {accuracy_mlp(Xs[cut:], ys[cut:], held):.3f}")
+            weights["mlp_" + key.removeprefix("weights_")] = mlp.fit(Xs, ys).to_dict()
         if key == "weights":
             n_en, miss_en = len(Xs), miss
     out = {"features": rank.FEATURES, **weights, "temperature": 1.0,

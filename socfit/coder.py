@@ -25,6 +25,11 @@ MAX_DUTIES = 20_000
 # title probe of session 6 made scores sharper: at 0.5 agreement fell to 72-78%).
 CONFIDENT_SCORE = 0.6
 CONFIDENT_GAP = 0.2
+# With duties the network's scores (socfit/retrieve/mlp.py) are sharper than the linear ones: at 0.6 / 0.2 its
+# confident profiles agreed with the gold code 83-87% of the time on the task-like proxies (the linear scores:
+# 89-95%); at 0.8 / 0.4, 92-95% for more profiles than before (37-48% against 38-41%). docs/coder.md step 6.
+CONFIDENT_SCORE_DUTIES = 0.8
+CONFIDENT_GAP_DUTIES = 0.4
 EXACT = rank.FEATURES.index("exact")  # weight of the dictionary entry equal to the title (0 when none)
 SHOW_MOVE = 0.05  # a code the filing conventions raised by this much says so in its evidence
 MEMO_SIZE = 50_000  # remembered results (a few KB each)
@@ -89,6 +94,7 @@ class Coder:
         models = ("minilm", "e5") if multilingual else ("minilm",)
         self.ix: TitleIndex = get_index(pack, models)
         self.weights = rank.load_weights()
+        self.mlps = rank.load_mlps()  # title + duties: the non-linear ranker where one is trained
         self.filing_prior = rank.filing_prior(rank.filing_prior_params())
         self.conventions = conventions.load()
         from socfit.retrieve.encoders import get_encoder
@@ -217,7 +223,7 @@ class Coder:
         if kind == "en" and self.filing_prior:  # title only: how often real filings use each code
             fp = self.filing_prior
             bias = np.array([fp.get(s, 0.0) for s in socs], dtype=np.float32)
-        p = rank.score(X, self.weights[kind], bias)
+        p = rank.score(X, self.mlps.get(kind, self.weights[kind]), bias)
         # The title's own evidence, before what filings teach (prior, conventions): kept to say so when they
         # change the first code.
         own = socs[int(np.argmax(rank.score(X, self.weights[kind]) if bias is not None else p))] \
@@ -258,7 +264,10 @@ class Coder:
             cands.append(c)
         s1 = cands[0].score if cands else 0.0
         s2 = cands[1].score if len(cands) > 1 else 0.0
-        confident = s1 >= CONFIDENT_SCORE and s1 - s2 >= CONFIDENT_GAP
+        if kind in self.mlps:
+            confident = s1 >= CONFIDENT_SCORE_DUTIES and s1 - s2 >= CONFIDENT_GAP_DUTIES
+        else:
+            confident = s1 >= CONFIDENT_SCORE and s1 - s2 >= CONFIDENT_GAP
         if vague and kind != "duties_vague":
             # "Team Leader", "Manager", "Consultant": many codes fit; never call one of them confidently.
             confident = False

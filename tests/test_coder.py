@@ -580,3 +580,29 @@ def test_duties_too_short_to_use_are_named_in_a_note_not_dropped_in_silence(code
 def test_usable_duties_get_no_unused_duties_note(coder):
     res = coder.code("Software Engineer", "Design, develop and modify software systems.")
     assert not any(n.startswith("duties not used") for n in res.notes)
+
+
+def test_with_duties_the_network_scores_and_its_own_confidence_rule_apply(coder, monkeypatch):
+    import socfit.coder as coder_module
+
+    duties = "Design, develop and modify software systems. Write and test code in Python."
+    assert set(coder.mlps) == {"duties", "duties_vague"}  # the shipped ranker.json has the network
+    monkeypatch.setattr(coder_module, "CONFIDENT_SCORE_DUTIES", 1.01)  # no score reaches it
+    coder._memo.clear()
+    assert not coder.code("Software Developer", duties).confident
+    monkeypatch.setattr(coder_module, "CONFIDENT_SCORE_DUTIES", 0.0)
+    monkeypatch.setattr(coder_module, "CONFIDENT_GAP_DUTIES", 0.0)
+    coder._memo.clear()
+    assert coder.code("Software Developer", duties).confident
+    monkeypatch.setattr(coder_module, "CONFIDENT_SCORE_DUTIES", 1.01)  # title alone: the title-only rule
+    coder._memo.clear()
+    title_only = coder.code("Software Developer")
+    s = [c.score for c in title_only.candidates] + [0.0]
+    assert title_only.confident == (s[0] >= coder_module.CONFIDENT_SCORE and s[0] - s[1] >= coder_module.CONFIDENT_GAP)
+    coder._memo.clear()
+    net = [(c.soc_code, c.score) for c in coder.code("Software Developer", duties).candidates]
+    monkeypatch.setattr(coder, "mlps", {})  # without a network the linear duties weights rank
+    coder._memo.clear()
+    linear = [(c.soc_code, c.score) for c in coder.code("Software Developer", duties).candidates]
+    coder._memo.clear()
+    assert linear and net and linear != net

@@ -17,7 +17,8 @@ Features (per SOC code, for one query):
              duties): the duties as a whole against the occupation as a whole, steadier than the best single task
   probe      the title probe's log-probability of the code (socfit/retrieve/probe.py), scaled to 0..1
 Weights come from scripts/train_ranker.py (leave-one-out on O*NET reported titles and BLS DMTF titles);
-see socfit/data/ranker.json.
+see socfit/data/ranker.json. With duties the score is a small network over the same features
+(socfit/retrieve/mlp.py) when ranker.json has one.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from importlib import resources
 import numpy as np
 
 from socfit.retrieve.index import TitleIndex, bm25
+from socfit.retrieve.mlp import MLP
 from socfit.retrieve.probe import FLOOR
 
 FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior", "head",
@@ -73,6 +75,18 @@ def load_weights() -> dict[str, np.ndarray]:
     t = float(d.get("temperature", 1.0))  # calibration on real filings (scripts/calibrate.py)
     return {k: np.array([v.get(f, 0.0) for f in FEATURES], dtype=np.float32) / t
             for k, v in (("en", en), ("multilingual", ml), ("duties", du), ("duties_vague", dv))}
+
+
+def load_mlps() -> dict[str, "MLP"]:
+    """{'duties', 'duties_vague'} -> the non-linear ranker (socfit/retrieve/mlp.py) where ranker.json has one,
+    its output divided by the temperature like the linear weights; {} before training."""
+    d = _data("ranker.json")
+    t = float(d.get("temperature", 1.0))
+    out = {}
+    for kind in ("duties", "duties_vague"):
+        if d.get(f"mlp_{kind}"):
+            out[kind] = MLP(d[f"mlp_{kind}"], scale=1.0 / t)
+    return out
 
 
 def filing_prior_params() -> dict:
@@ -274,11 +288,12 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
     return socs, np.array(list(feats.values()), dtype=np.float32) if socs else np.zeros((0, nf)), evidence
 
 
-def score(X: np.ndarray, w: np.ndarray, bias: np.ndarray | None = None) -> np.ndarray:
-    """Calibrated probabilities over the candidates (softmax of the linear scores, plus a per-code bias)."""
+def score(X: np.ndarray, w, bias: np.ndarray | None = None) -> np.ndarray:
+    """Calibrated probabilities over the candidates: softmax of the linear scores (``w`` a weight vector) or of
+    the non-linear ranker's (``w`` an ``MLP``), plus a per-code bias."""
     if len(X) == 0:
         return np.zeros(0)
-    z = X @ w
+    z = w(X) if isinstance(w, MLP) else X @ w
     if bias is not None:
         z = z + bias
     z -= z.max()
