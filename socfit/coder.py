@@ -14,7 +14,7 @@ import numpy as np
 
 from socfit.errors import InputError, check_text
 from socfit.pack.store import Pack
-from socfit.retrieve import conventions, rank
+from socfit.retrieve import boilerplate, conventions, rank
 from socfit.retrieve.index import TitleIndex, get_index, split_duties
 from socfit.retrieve.normalize import is_ascii_english, is_vague, normalize_title
 
@@ -204,7 +204,9 @@ class Coder:
         norm = normalize_title(title)
         if is_ascii_english(title):  # misspelt English words ("Houskeeper") before the language check
             norm = self.ix.spell(norm)
-        duties = split_duties(text)
+        duties, dropped = boilerplate.separate(split_duties(text))  # a pasted posting: requirements, benefits...
+        if dropped:
+            notes.append(boilerplate.note(dropped))
         if text.strip() and not duties:  # given but unusable: say so rather than code the title alone in silence
             notes.append("duties not used: no duty statement of three or more words was found (write each duty as "
                          "a sentence in English, e.g. 'Design machine learning models for fraud detection')")

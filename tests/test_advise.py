@@ -663,3 +663,12 @@ def test_unknown_field_names_are_shown_quoted_and_cut_short():
     with pytest.raises(InputError) as e:
         validate_profile({"job_title": "Dev", **{f"k{i:04}": 1 for i in range(3000)}})
     assert "k0000, k0001" in str(e.value) and "and 2,990 more" in str(e.value) and len(str(e.value)) < 400
+
+
+def test_posting_boilerplate_in_the_duties_is_not_quoted_in_part6(fixture_pack_path):
+    a = advise({"job_title": "Software Engineer",
+                "duties": ["Design, develop and modify software systems", "Bachelor's degree required.",
+                           "We offer a competitive salary."]}, pack=fixture_pack_path).to_dict()
+    assert any("left out of the task matching" in n for n in a["notes"])
+    assert "competitive salary" not in a["part6"]["nontechnical_description"]
+    assert "degree required" not in a["part6"]["nontechnical_description"]

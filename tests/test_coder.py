@@ -606,3 +606,13 @@ def test_with_duties_the_network_scores_and_its_own_confidence_rule_apply(coder,
     linear = [(c.soc_code, c.score) for c in coder.code("Software Developer", duties).candidates]
     coder._memo.clear()
     assert linear and net and linear != net
+
+
+def test_a_pasted_posting_is_matched_on_its_duties_only_and_says_what_was_left_out(coder):
+    duties = ("Design, develop and modify software systems. Bachelor's degree in Computer Science required. "
+              "We offer a competitive salary and benefits.")
+    r = coder.code("Software Developer", duties)
+    note = next(n for n in r.notes if "left out of the task matching" in n)
+    assert "2 statements" in note and "(requirement)" in note and "(benefit)" in note
+    matched = {m.duty for c in r.candidates for m in c.matched_tasks}
+    assert matched == {"Design, develop and modify software systems."}

@@ -33,6 +33,7 @@ from socfit.assess.occupation import OccupationCard, card, resolve
 from socfit.assess.tools import tool_share, tools_in
 from socfit.errors import CodeError
 from socfit.pack.store import Pack
+from socfit.retrieve import boilerplate
 from socfit.retrieve.index import split_duties
 from socfit.retrieve.normalize import is_ascii_english, is_english_text, normalize_title
 
@@ -163,6 +164,9 @@ class _Advisor:
             self.notes.append(f"{some} not in English, so they were not matched to O*NET tasks and are not quoted in "
                               "Part 6" + (": the codes rest on the title" if not self.duties else "")
                               + ". Give the duties in English for task evidence and a drafted description.")
+        self.duties, dropped = boilerplate.separate(self.duties)  # requirements, benefits: not quoted as duties
+        if dropped:
+            self.notes.append(boilerplate.note(dropped)[0].upper() + boilerplate.note(dropped)[1:] + ".")
         self.dvecs = coder.minilm.encode(self.duties) if self.duties else None
         self.duty_tools = [tools_in(pack, d) for d in self.duties]
         self.tools = {k: v for found in self.duty_tools for k, v in found.items()}
