@@ -27,7 +27,8 @@ CONFIDENT_SCORE = 0.6
 CONFIDENT_GAP = 0.2
 # With duties the network's scores (socfit/retrieve/mlp.py) are sharper than the linear ones: at 0.6 / 0.2 its
 # confident profiles agreed with the gold code 83-87% of the time on the task-like proxies (the linear scores:
-# 89-95%); at 0.8 / 0.4, 92-95% for more profiles than before (37-48% against 38-41%). docs/coder.md step 6.
+# 89-95%); at 0.8 / 0.4, 92-95%, with about as many profiles confident as before or more (37-52% against
+# 38-46%). docs/coder.md step 6.
 CONFIDENT_SCORE_DUTIES = 0.8
 CONFIDENT_GAP_DUTIES = 0.4
 EXACT = rank.FEATURES.index("exact")  # weight of the dictionary entry equal to the title (0 when none)

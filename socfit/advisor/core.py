@@ -166,7 +166,8 @@ class _Advisor:
                               + ". Give the duties in English for task evidence and a drafted description.")
         self.duties, dropped = boilerplate.separate(self.duties)  # requirements, benefits: not quoted as duties
         if dropped:
-            self.notes.append(boilerplate.note(dropped)[0].upper() + boilerplate.note(dropped)[1:] + ".")
+            said = boilerplate.note(dropped)
+            self.notes.append(said[0].upper() + said[1:] + ".")
         self.dvecs = coder.minilm.encode(self.duties) if self.duties else None
         self.duty_tools = [tools_in(pack, d) for d in self.duties]
         self.tools = {k: v for found in self.duty_tools for k, v in found.items()}
