@@ -118,11 +118,8 @@ def fit(Xs, ys, l2=1e-3, lr=1.0, steps=300) -> np.ndarray:
 
 
 def accuracy(Xs, ys, w) -> float:
-    return float(np.mean([int(np.argmax(X @ w) == y) for X, y in zip(Xs, ys)]))
-
-
-def accuracy_mlp(Xs, ys, model: mlp.MLP) -> float:
-    return float(np.mean([int(np.argmax(model(X)) == y) for X, y in zip(Xs, ys)]))
+    """Top-1 for linear weights or an ``mlp.MLP``."""
+    return float(np.mean([int(np.argmax(rank.score(X, w)) == y) for X, y in zip(Xs, ys)]))
 
 
 def main() -> None:
@@ -167,7 +164,7 @@ def main() -> None:
         if with_duties:  # the non-linear ranker used with duties (socfit/retrieve/mlp.py), on the same examples
             if a.check_mlp:  # ~5 more minutes per weight set
                 held = mlp.fit(Xs[:cut], ys[:cut], log=None)
-                print(f"mlp held-out top-1 (gold among candidates): {accuracy_mlp(Xs[cut:], ys[cut:], held):.3f}")
+                print(f"mlp held-out top-1 (gold among candidates): {accuracy(Xs[cut:], ys[cut:], held):.3f}")
             weights["mlp_" + key.removeprefix("weights_")] = mlp.fit(Xs, ys).to_dict()
         if key == "weights":
             n_en, miss_en = len(Xs), miss

@@ -27,10 +27,14 @@ CONFIDENT_SCORE = 0.6
 CONFIDENT_GAP = 0.2
 # With duties the network's scores (socfit/retrieve/mlp.py) are sharper than the linear ones: at 0.6 / 0.2 its
 # confident profiles agreed with the gold code 83-87% of the time on the task-like proxies (the linear scores:
-# 89-95%); at 0.8 / 0.4, 92-95%, with about as many profiles confident as before or more (37-52% against
+# 89-95%); at 0.8 / 0.4, 92-95%, with about as many profiles confident as before or more (37-51% against
 # 38-46%). docs/coder.md step 6.
 CONFIDENT_SCORE_DUTIES = 0.8
 CONFIDENT_GAP_DUTIES = 0.4
+# A non-English title with duties: score = duties network (generic-title kind) + this * log p(multilingual title
+# weights). Of 0.5, 1 and 2 on the multilingual probe's titles with SOC definitions or two hidden core tasks as
+# duties, 0.5 was best (docs/benchmarks.md).
+FOREIGN_TITLE_WEIGHT = 0.5
 EXACT = rank.FEATURES.index("exact")  # weight of the dictionary entry equal to the title (0 when none)
 SHOW_MOVE = 0.05  # a code the filing conventions raised by this much says so in its evidence
 MEMO_SIZE = 50_000  # remembered results (a few KB each)
@@ -205,9 +209,8 @@ class Coder:
         norm = normalize_title(title)
         if is_ascii_english(title):  # misspelt English words ("Houskeeper") before the language check
             norm = self.ix.spell(norm)
-        duties, dropped = boilerplate.separate(split_duties(text))  # a pasted posting: requirements, benefits...
-        if dropped:
-            notes.append(boilerplate.note(dropped))
+        duties, said = boilerplate.duties_and_notes(split_duties(text))  # a pasted posting: requirements...
+        notes.extend(said)
         if text.strip() and not duties:  # given but unusable: say so rather than code the title alone in silence
             notes.append("duties not used: no duty statement of three or more words was found (write each duty as "
                          "a sentence in English, e.g. 'Design machine learning models for fraud detection')")
@@ -217,12 +220,18 @@ class Coder:
               questions: bool = True) -> CodeResult:
         socs, X, ev = rank.features(self.ix, q)
         vague = q.e5 is None and is_vague(q.norm)
+        bias = None
         if q.duty_vecs is not None and len(q.duty_vecs):
             # A generic title ("Engineer") says little: its own weights let the duties decide.
             kind = "duties_vague" if vague and "duties_vague" in self.weights else "duties"
+            if q.e5 is not None and "duties_vague" in self.weights:
+                # A title in another language: the duties weights never saw its multilingual signal, so they read
+                # it as no title at all. The duties speak as for a generic title, and the title speaks through its
+                # own multilingual probabilities (docs/coder.md step 4, "Non-English titles with duties").
+                kind = "duties_vague"
+                bias = FOREIGN_TITLE_WEIGHT * np.log(rank.score(X, self.weights["multilingual"]) + 1e-9)
         else:
             kind = "en" if q.e5 is None else "multilingual"
-        bias = None
         if kind == "en" and self.filing_prior:  # title only: how often real filings use each code
             fp = self.filing_prior
             bias = np.array([fp.get(s, 0.0) for s in socs], dtype=np.float32)

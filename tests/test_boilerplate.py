@@ -74,3 +74,19 @@ def test_no_onet_task_statement_reads_as_boilerplate(real_pack):
     tasks += [r[0] for r in real_pack.rows("SELECT task FROM emerging_tasks")]
     assert len(tasks) > 18_000
     assert [t for t in tasks if bp.reason(t)] == []
+
+
+def test_duties_that_are_all_posting_text_are_kept_with_a_note_saying_so():
+    only = ["Bachelor's degree required.", "We offer a competitive salary."]
+    duties, notes = bp.duties_and_notes(only)
+    assert duties == only and len(notes) == 1 and notes[0].startswith("every statement of the duties reads as")
+    mixed = ["Design machine learning models for fraud detection.", "Bachelor's degree required."]
+    duties, notes = bp.duties_and_notes(mixed)
+    assert duties == mixed[:1] and "left out of the task matching" in notes[0]
+    assert bp.duties_and_notes(mixed[:1]) == (mixed[:1], [])
+    assert bp.duties_and_notes([]) == ([], [])
+
+
+def test_a_repeated_line_is_shown_once_in_the_note():
+    n = bp.note([("We offer a competitive salary.", "benefit")] * 5)
+    assert n.startswith("5 statements") and n.count("competitive salary") == 1 and "more" not in n

@@ -616,3 +616,20 @@ def test_a_pasted_posting_is_matched_on_its_duties_only_and_says_what_was_left_o
     assert "2 statements" in note and "(requirement)" in note and "(benefit)" in note
     matched = {m.duty for c in r.candidates for m in c.matched_tasks}
     assert matched == {"Design, develop and modify software systems."}
+
+
+@pytest.mark.integration
+def test_real_pack_a_title_in_another_language_still_counts_beside_the_duties(real_pack):
+    c = Coder(real_pack)
+    civil = c.code("Ingénieur civil", "Design bridges and highways. Prepare construction plans and cost estimates.")
+    assert civil.candidates[0].soc_code == "17-2051"
+    data = c.code("数据科学家", "Build statistical models to predict customer churn. Analyze large datasets with SQL.")
+    assert data.candidates[0].soc_code == "15-2051"
+    nurse = c.code("Enfermera", "Provide bedside care to ICU patients, administer medications and monitor vital signs.")
+    assert "29-1141" in [x.soc_code for x in nurse.candidates[:3]]
+
+
+def test_duties_that_are_all_posting_text_are_used_with_a_note(coder):
+    r = coder.code("Software Developer", "Bachelor's degree in Computer Science required. We offer a competitive salary.")
+    assert any(n.startswith("every statement of the duties reads as") for n in r.notes)
+    assert any(c.matched_tasks for c in r.candidates)  # matched anyway: the person's text is all there is

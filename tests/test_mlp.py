@@ -87,3 +87,4 @@ def test_the_shipped_ranker_has_a_duties_model_for_both_kinds_of_title():
     n = len(rank.FEATURES) + len(mlp.Z_COLS) + len(mlp.RANK_COLS)
     for m in models.values():
         assert len(m.mu) == n and m.A.shape[0] == n
+        assert (m.sd > 0).all() and all(np.isfinite(a).all() for a in (m.mu, m.w, m.A, m.b, m.v))

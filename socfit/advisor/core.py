@@ -164,7 +164,9 @@ class _Advisor:
             self.notes.append(f"{some} not in English, so they were not matched to O*NET tasks and are not quoted in "
                               "Part 6" + (": the codes rest on the title" if not self.duties else "")
                               + ". Give the duties in English for task evidence and a drafted description.")
-        self.duties, dropped = boilerplate.separate(self.duties)  # requirements, benefits: not quoted as duties
+        # Requirements, benefits: not matched, not quoted as duties. (Duties that are all such text are kept; the
+        # coder's note, passed on with its other notes, says so.)
+        self.duties, dropped = boilerplate.separate(self.duties)
         if dropped:
             said = boilerplate.note(dropped)
             self.notes.append(said[0].upper() + said[1:] + ".")

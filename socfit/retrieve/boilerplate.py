@@ -98,12 +98,27 @@ def separate(statements: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 def note(dropped: list[tuple[str, str]], shown: int = 3) -> str:
-    """The note that says which statements were left out, and why (results never hide what was done)."""
+    """The note that says which statements were left out, and why (results never hide what was done). A pasted
+    posting often repeats a line: each distinct statement is shown once."""
     def short(s: str) -> str:
         return s if len(s) <= 60 else s[:57].rstrip() + "..."
 
-    said = "; ".join(f"'{short(s)}' ({r})" for s, r in dropped[:shown])
-    more = f"; and {len(dropped) - shown} more" if len(dropped) > shown else ""
+    distinct = list(dict.fromkeys(dropped))
+    said = "; ".join(f"'{short(s)}' ({r})" for s, r in distinct[:shown])
+    more = f"; and {len(distinct) - shown} more" if len(distinct) > shown else ""
     n = len(dropped)
     return (f"{n} statement{'s' if n > 1 else ''} of the duties read as requirements, benefits or employer text, "
             f"not duties, and {'were' if n > 1 else 'was'} left out of the task matching: {said}{more}")
+
+
+def duties_and_notes(statements: list[str]) -> tuple[list[str], list[str]]:
+    """``separate``, and what to tell the person: which statements were left out, or, when every one reads as
+    posting text, that they were matched anyway and the main duties would decide better."""
+    duties, dropped = separate(statements)
+    if dropped:
+        return duties, [note(dropped)]
+    if statements and all(reason(s) for s in statements):
+        return duties, ["every statement of the duties reads as requirements, benefits or employer text, not "
+                        "duties; they were matched to O*NET tasks anyway: give the main duties (what the job does) "
+                        "to decide"]
+    return duties, []
