@@ -325,7 +325,10 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
             sets.append((p.stem, read_set(p), "cv"))
     evals = Path(__file__).resolve().parent.parent / "docs" / "eval"
     for fname, label in (("reworded_probe.csv", "reworded English probe (hand-written: inverted, synonyms, asides)"),
-                         ("multilingual_probe.csv", "multilingual probe (hand-written, 9 languages; 48 simple + 50 harder)")):
+                         ("multilingual_probe.csv", "multilingual probe (hand-written, 9 languages; 48 simple + 50 harder)"),
+                         ("cjk_probe.csv", "Korean, Chinese, Japanese probe (written by a helper that never ran socfit)"),
+                         ("niw_profiles.csv", "NIW profiles: title + duties in the person's words (written by a helper "
+                                              "that never ran socfit)")):
         if (evals / fname).is_file():
             sets.append((label, read_set(evals / fname), "plain"))
     sets.append(("O*NET reported titles (leave-one-out, 2,000 sampled)", reported_titles_set(coder), "loo"))
@@ -396,7 +399,7 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
     lines += ["", "| speed | value |", "|---|---|",
               f"| batch titles/s (256 per batch, {len(titles):,} unique titles of the filings and reported titles) | {tps:,.0f} |",
               f"| of which titles that are not dictionary titles ({len(unknown):,}; every one goes through the encoder) | {ups:,.0f} |",
-              f"| non-English titles/s ({len(foreign)} probe titles, multilingual encoder) | {fps:,.0f} |",
+              f"| non-English titles/s ({len(foreign)} probe titles: multilingual encoder, or the glossary for Korean, Chinese, Japanese) | {fps:,.0f} |",
               f"| titles + duties/s (4 duty sentences, different on every row) | {dps:,.0f} |",
               f"| single query latency, warm | p50 {lat[len(lat) // 2]:.1f} ms, p95 {lat[int(len(lat) * .95)]:.1f} ms |",
               f"| pack + index + models load (embeddings cached) | {load_s:.2f} s |",

@@ -14,7 +14,7 @@ import numpy as np
 
 from socfit.errors import InputError, check_text
 from socfit.pack.store import Pack
-from socfit.retrieve import boilerplate, conventions, rank
+from socfit.retrieve import boilerplate, conventions, rank, translate
 from socfit.retrieve.index import TitleIndex, get_index, split_duties
 from socfit.retrieve.normalize import is_ascii_english, is_vague, normalize_title
 
@@ -163,7 +163,9 @@ class Coder:
                            exclude=self.ix.by_title.get(norm) if exclude_exact else None,
                            sims=sims[i] if sims is not None else None,
                            probe=lps[i] if lps is not None else None, task_sims=tsims.get(i))
-            out.append(self._rank(q, duty_list, notes, top, "en" if i not in e5 else "other", questions))
+            reading = translate.to_english(title) if i not in e5 else None
+            lang = "other" if i in e5 else reading.language if reading is not None else "en"
+            out.append(self._rank(q, duty_list, notes, top, lang, questions))
         return out
 
     # -------------------------------------------------------------- internals
@@ -185,7 +187,7 @@ class Coder:
         """English unless the script or common foreign job words say otherwise, or none of the title's words
         is known to the (English) title dictionary ('Krankenschwester', 'Enfermeiro')."""
         if not is_ascii_english(title):
-            return False
+            return translate.to_english(title) is not None  # read with the glossary: coded as English
         toks = norm.split()
         return not toks or any(t in self.ix.postings for t in toks)
 
@@ -209,6 +211,11 @@ class Coder:
         norm = normalize_title(title)
         if is_ascii_english(title):  # misspelt English words ("Houskeeper") before the language check
             norm = self.ix.spell(norm)
+        reading = translate.to_english(title)
+        if reading is not None:  # Korean, Chinese, Japanese: the glossary's English words, coded as English
+            norm = normalize_title(reading.english)
+            notes.append(f"read the {translate.LANGUAGES[reading.language]} title as '{reading.english}' "
+                         "(socfit's glossary of job-title words): check that this is what the title means")
         duties, said = boilerplate.duties_and_notes(split_duties(text))  # a pasted posting: requirements...
         notes.extend(said)
         if text.strip() and not duties:  # given but unusable: say so rather than code the title alone in silence

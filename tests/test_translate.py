@@ -1,0 +1,49 @@
+"""The glossary reading of Korean, Chinese and Japanese titles (socfit/retrieve/translate.py)."""
+
+import pytest
+
+from socfit.retrieve import translate
+from socfit.retrieve.translate import to_english
+
+
+@pytest.mark.parametrize("title, english, lang", [
+    ("팀장", "team leader", "ko"),
+    ("반도체 공정 엔지니어", "semiconductor process engineer", "ko"),
+    ("책임연구원", "principal researcher", "ko"),
+    ("高级软件工程师", "senior software engineer", "zh"),
+    ("機器學習工程師", "machine learning engineer", "zh"),  # traditional characters
+    ("ソフトウェアエンジニア", "software engineer", "ja"),
+    ("データサイエンティスト", "data scientist", "ja"),
+])
+def test_a_title_whose_words_are_all_known_reads_in_english_order(title, english, lang):
+    r = to_english(title)
+    assert (r.english, r.language) == (english, lang)
+
+
+def test_han_characters_alone_take_the_reading_in_fewer_longer_words():
+    # Japanese 主任研究員 is one term (senior researcher); Chinese word by word would be "director researcher"
+    assert to_english("主任研究員").english == "senior researcher"
+    assert to_english("项目经理").english == "project manager"
+
+
+def test_latin_words_in_the_title_are_kept():
+    assert to_english("AI 연구원").english == "AI researcher"
+    assert to_english("QA エンジニア").english == "QA engineer"
+
+
+@pytest.mark.parametrize("title", ["삼성전자 연구원", "Ingénieur 엔지니어", "Software Engineer", "Krankenschwester", "???"])
+def test_a_title_with_an_unknown_word_or_no_cjk_is_not_read(title):
+    assert to_english(title) is None
+
+
+def test_the_glossary_parses_and_has_no_term_twice_per_language():
+    g = translate.glossary()
+    assert all(len(g[k]) > 150 for k in ("ko", "zh", "ja"))
+    from importlib import resources
+
+    seen = set()
+    for line in resources.files("socfit.data").joinpath("cjk_glossary.tsv").read_text("utf-8").splitlines():
+        if line and not line.startswith("#"):
+            lang, term, _ = line.split("\t")
+            assert (lang, term) not in seen, (lang, term)
+            seen.add((lang, term))
