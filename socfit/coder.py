@@ -16,7 +16,7 @@ from socfit.errors import InputError, check_text
 from socfit.pack.store import Pack
 from socfit.retrieve import boilerplate, conventions, rank, translate
 from socfit.retrieve.index import TitleIndex, get_index, split_duties
-from socfit.retrieve.normalize import is_ascii_english, is_vague, normalize_title
+from socfit.retrieve.normalize import is_ascii_english, is_english_text, is_vague, normalize_title
 
 MAX_TITLE = 300
 MAX_DUTIES = 20_000
@@ -214,11 +214,21 @@ class Coder:
         reading = translate.to_english(title)
         if reading is not None:  # Korean, Chinese, Japanese: the glossary's English words, coded as English
             norm = normalize_title(reading.english)
-            notes.append(f"read the {translate.LANGUAGES[reading.language]} title as '{reading.english}' "
+            shown = reading.english if len(reading.english) <= 80 else reading.english[:77] + "..."
+            notes.append(f"read the {translate.LANGUAGES[reading.language]} title as '{shown}' "
                          "(socfit's glossary of job-title words): check that this is what the title means")
-        duties, said = boilerplate.duties_and_notes(split_duties(text))  # a pasted posting: requirements...
+        statements = split_duties(text)
+        # O*NET's tasks and the duty encoder are English: a duty in Korean or Spanish would match noise (the advisor
+        # leaves them out the same way).
+        duties = [d for d in statements if is_english_text(d)]
+        if len(duties) < len(statements):
+            n = len(statements) - len(duties)
+            notes.append(f"{'the duties are' if not duties else f'{n} duty statement(s) are'} not in English and were "
+                         "not matched to O*NET's (English) tasks" + (": the codes rest on the title" if not duties
+                                                                    else "") + "; give the duties in English")
+        duties, said = boilerplate.duties_and_notes(duties)  # a pasted posting: requirements...
         notes.extend(said)
-        if text.strip() and not duties:  # given but unusable: say so rather than code the title alone in silence
+        if text.strip() and not statements:  # given but unusable: say so rather than code the title alone in silence
             notes.append("duties not used: no duty statement of three or more words was found (write each duty as "
                          "a sentence in English, e.g. 'Design machine learning models for fraud detection')")
         return title, norm, duties, notes

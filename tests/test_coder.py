@@ -201,6 +201,18 @@ def test_a_title_all_in_the_glossary_is_coded_as_its_english_reading(coder):
     assert any("'software engineer'" in n for n in r.notes)
 
 
+def test_duties_not_in_english_are_left_out_with_a_note_and_the_title_decides(coder):
+    alone = coder.code("Software Engineer")
+    r = coder.code("Software Engineer", "소프트웨어를 설계하고 개발합니다. 코드 리뷰를 하고 팀원을 교육합니다.")
+    assert any("not in English" in n and "rest on the title" in n for n in r.notes)
+    assert [c.soc_code for c in r.candidates] == [c.soc_code for c in alone.candidates]
+    assert all(not c.matched_tasks for c in r.candidates)
+    mixed = coder.code("Software Engineer", "Design and build backend services in Java.\n"
+                                            "Desarrollar y mantener las aplicaciones de la empresa con el equipo.")
+    assert any("1 duty statement(s) are not in English" in n for n in mixed.notes)
+    assert all(m.duty.startswith("Design") for c in mixed.candidates for m in c.matched_tasks)
+
+
 def test_a_title_with_a_word_outside_the_glossary_goes_to_the_multilingual_encoder(coder):
     r = coder.code("삼성전자 연구원")  # a company name the glossary cannot read
     assert r.language == "other" and not any("glossary" in n for n in r.notes)

@@ -47,3 +47,15 @@ def test_the_glossary_parses_and_has_no_term_twice_per_language():
             lang, term, _ = line.split("\t")
             assert (lang, term) not in seen, (lang, term)
             seen.add((lang, term))
+
+
+@pytest.mark.parametrize("title, english", [
+    ("ＡＩ 연구원", "AI researcher"),  # full-width Latin
+    ("ｴﾝｼﾞﾆｱ", "engineer"),  # half-width katakana
+    ("팀장 🙂", "team leader"),  # an emoji is a separator, not an unknown word
+    ("\u200b팀장", "team leader"),  # a zero-width space from a copied web page
+    ("C++ 개발자", "C++ developer"),
+    ("R&D 엔지니어", "R&D engineer"),
+])
+def test_width_variants_symbols_and_latin_signs_do_not_stop_the_reading(title, english):
+    assert to_english(title).english == english

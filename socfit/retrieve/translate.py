@@ -12,6 +12,7 @@ goes to the multilingual encoder as before. The coder says which reading it used
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,9 +24,10 @@ _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
 _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]")
 _CJK = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f"
                   r"\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff]+")
-# Between words: spaces, punctuation and the separators these scripts use (・ 、 ， · ／).
-_SPLIT = re.compile(r"[\s/,;:|()\[\]{}<>\-–—_+&·・、，。／（）「」『』【】〔〕]+")
-_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.#']*")
+# Between words: anything that is not a letter or a digit (spaces, punctuation, the separators these scripts use
+# such as ・ 、 ，, emoji, zero-width spaces), except the signs of Latin words like "C++", "C#", "R&D", "Sr.".
+_SPLIT = re.compile(r"[^\w.#+&']+|_+")
+_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.#+&']*")
 
 
 @lru_cache(maxsize=1)
@@ -108,6 +110,7 @@ def to_english(title: str) -> Reading | None:
     -> "AI researcher"). Han characters alone may be Chinese or Japanese (部長, 主任研究員): both readings are
     tried and the one in fewer, longer glossary words wins (主任研究員 is one Japanese term, senior researcher;
     word by word in Chinese it would be "director researcher")."""
+    title = unicodedata.normalize("NFKC", title)  # full-width Latin (ＡＩ), half-width katakana (ｴﾝｼﾞﾆｱ)
     lang = language(title)
     if lang is None:
         return None
