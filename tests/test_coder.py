@@ -174,6 +174,23 @@ def test_real_pack_korean_chinese_japanese_titles_mostly_find_their_code(real_pa
 
 
 @pytest.mark.integration
+def test_real_pack_niw_profiles_mostly_have_their_code_in_the_top_three(real_pack):
+    """docs/eval/niw_profiles.csv: 80 title + duties profiles written by someone who never ran socfit. Before the
+    duties were also read by the title probe (duty_p, session 15): top-1 0.59, top-3 0.875."""
+    import csv
+    from pathlib import Path
+
+    rows = list(csv.DictReader(open(Path(__file__).parent.parent / "docs/eval/niw_profiles.csv", encoding="utf-8")))
+    res = Coder(real_pack).code_many([(r["title"], r["description"]) for r in rows], questions=False)
+    ranks = []
+    for r, x in zip(rows, res):
+        gold = {r["soc_code"], *filter(None, r["soc_codes_acceptable"].split("|"))}
+        ranks.append(next((i for i, c in enumerate(x.candidates) if c.soc_code in gold), 99))
+    assert sum(k < 3 for k in ranks) / len(rows) >= 0.85
+    assert sum(k < 1 for k in ranks) / len(rows) >= 0.6
+
+
+@pytest.mark.integration
 def test_real_pack_korean_rank_title_reads_as_the_english_rank_and_duties_decide(real_pack):
     c = Coder(real_pack)
     alone = c.code("팀장")
@@ -614,6 +631,25 @@ def test_bench_job_description_profiles_hide_their_own_tasks_from_the_duty_signa
     assert feats[True]["duty_c"] == pytest.approx(expected, abs=1e-3)
     m, preds = bench.evaluate_hidden(coder, rows)
     assert m["n"] == 1 and len(preds) == 1 and preds[0]
+
+
+def test_duties_ask_the_title_probe_which_titles_they_read_like(coder):
+    """duty_p: the title probe applied to each duty statement, log-probabilities averaged; its top codes become
+    candidates, and it is 0 without duties (title-only ranking does not change)."""
+    from socfit.retrieve import rank
+    from socfit.retrieve.probe import FLOOR
+
+    col = rank.FEATURES.index("duty_p")
+    duty = coder.minilm.encode(["Design, develop and modify software systems.", "Test and debug programs."])
+    vec = coder.minilm.encode(["team leader"])[0]
+    socs, X, _ = rank.features(coder.ix, rank.Query("Team Leader", "team leader", vec, None, duty))
+    lp = coder.ix.probe.log_probs(duty).mean(axis=0)
+    for soc, x in zip(socs, X[:, col].tolist()):
+        assert x == pytest.approx(1.0 - float(lp[coder.ix.soc_pos(soc)]) / FLOOR, abs=1e-5)
+    top = {coder.ix.soc_list[j] for j in np.argsort(-lp)[:rank.PROBE_TOP]}
+    assert top <= set(socs)
+    socs, X, _ = rank.features(coder.ix, rank.Query("Team Leader", "team leader", vec, None, None))
+    assert not X[:, col].any()
 
 
 def test_bench_prediction_files_are_one_per_set_even_when_names_share_a_first_word():

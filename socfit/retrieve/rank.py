@@ -16,6 +16,9 @@ Features (per SOC code, for one query):
   duty_c     cosine between the mean of the duty statements and the mean of the code's O*NET tasks (0 without
              duties): the duties as a whole against the occupation as a whole, steadier than the best single task
   probe      the title probe's log-probability of the code (socfit/retrieve/probe.py), scaled to 0..1
+  duty_p     the same probe asked about each duty statement, log-probabilities averaged, scaled like probe:
+             which occupation's titles the duties read like (0 without duties). Jargon that O*NET's task
+             statements lack ("fine-tune large language models with RLHF") is often near the field's titles
 Weights come from scripts/train_ranker.py (leave-one-out on O*NET reported titles and BLS DMTF titles);
 see socfit/data/ranker.json. With duties the score is a small network over the same features
 (socfit/retrieve/mlp.py) when ranker.json has one.
@@ -35,7 +38,7 @@ from socfit.retrieve.mlp import MLP
 from socfit.retrieve.probe import FLOOR
 
 FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior", "head",
-            "cover", "duty_c", "probe"]
+            "cover", "duty_c", "probe", "duty_p"]
 PROBE_TOP = 5  # codes the title probe brings in as candidates
 K = 30
 CURATED = {"onet_title", "soc_title", "dmtf"}
@@ -262,6 +265,12 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                 r[8] = per_soc.get(soc, 0.0)
                 r[12] = val
 
+    dlp = None
+    if q.duty_vecs is not None and len(q.duty_vecs) and ix.probe is not None:
+        dlp = ix.probe.log_probs(q.duty_vecs, q.exclude).mean(axis=0)
+        for j in _top(dlp, PROBE_TOP).tolist():
+            row(ix.soc_list[j])
+
     lp = None
     if q.vec is not None and not q.foreign and ix.probe is not None:
         lp = q.probe if q.probe is not None and q.exclude is None else ix.probe.log_probs(q.vec, q.exclude)[0]
@@ -281,9 +290,11 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
         r[10] = math.log1p(h) / 4.0 if h > 0 else 0.0
         v = vocab.get(soc, {})
         r[11] = sum(w for t, w in zip(toks, idf) if v.get(t, 0) - own > 0) / total
+        j = ix.soc_pos(soc) if lp is not None or dlp is not None else -1
         if lp is not None:
-            j = ix.soc_pos(soc)
             r[13] = 1.0 - float(lp[j]) / FLOOR if j >= 0 else 0.0
+        if dlp is not None:
+            r[14] = 1.0 - float(dlp[j]) / FLOOR if j >= 0 else 0.0
     socs = list(feats)
     return socs, np.array(list(feats.values()), dtype=np.float32) if socs else np.zeros((0, nf)), evidence
 
