@@ -215,7 +215,9 @@ class Coder:
         if reading is not None:  # Korean, Chinese, Japanese: the glossary's English words, coded as English
             norm = normalize_title(reading.english)
             shown = reading.english if len(reading.english) <= 80 else reading.english[:77] + "..."
-            notes.append(f"read the {translate.LANGUAGES[reading.language]} title as '{shown}' "
+            left = (f", leaving out '{reading.dropped[:40]}' (not a job word in the glossary: a company or place "
+                    "name?)") if reading.dropped else ""
+            notes.append(f"read the {translate.LANGUAGES[reading.language]} title as '{shown}'{left} "
                          "(socfit's glossary of job-title words): check that this is what the title means")
         statements = split_duties(text)
         # O*NET's tasks and the duty encoder are English: a duty in Korean or Spanish would match noise (the advisor

@@ -235,6 +235,13 @@ def test_a_title_with_a_word_outside_the_glossary_goes_to_the_multilingual_encod
     assert r.language == "other" and not any("glossary" in n for n in r.notes)
 
 
+def test_an_employer_beside_a_glossary_title_is_left_out_with_a_note(coder):
+    r = coder.code("삼성전자 소프트웨어 엔지니어")
+    assert r.language == "ko" and r.normalized_title == "software engineer"
+    assert r.candidates[0].soc_code == "15-1252"
+    assert any("leaving out '삼성전자'" in n and "company or place" in n for n in r.notes)
+
+
 def test_batch_refuses_to_overwrite_its_input(coder, tmp_path):
     inp = tmp_path / "in.csv"
     inp.write_text("title\nSoftware Engineer\n", encoding="utf-8")

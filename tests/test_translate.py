@@ -59,3 +59,29 @@ def test_the_glossary_parses_and_has_no_term_twice_per_language():
 ])
 def test_width_variants_symbols_and_latin_signs_do_not_stop_the_reading(title, english):
     assert to_english(title).english == english
+
+
+@pytest.mark.parametrize("title,english,name", [
+    ("삼성전자 소프트웨어 엔지니어", "software engineer", "삼성전자"),  # employer first
+    ("华为 软件工程师", "software engineer", "华为"),
+    ("ソフトウェアエンジニア（トヨタ自動車）", "software engineer", "トヨタ自動車"),  # employer last, in brackets
+    ("삼성전자 AI 연구원", "AI researcher", "삼성전자"),
+])
+def test_an_unknown_first_or_last_word_is_left_out_as_a_name(title, english, name):
+    r = translate.to_english(title)
+    assert r is not None and r.english == english and r.dropped == name
+
+
+@pytest.mark.parametrize("title", [
+    "삼성전자 연구원",  # only "researcher" would be left: the unknown word may be the field
+    "해양생물학 연구원",  # a field the glossary lacks: the encoder reads it whole
+    "삼성전자 팀장",
+    "소프트웨어 삼성전자 엔지니어",  # an unknown word in the middle is not a name written beside the title
+])
+def test_a_name_is_not_left_out_when_the_rest_is_generic_or_the_word_is_inside(title):
+    assert translate.to_english(title) is None
+
+
+def test_a_latin_word_is_kept_and_a_full_reading_drops_nothing():
+    assert translate.to_english("Samsung 연구원").english == "Samsung researcher"
+    assert translate.to_english("소프트웨어 엔지니어").dropped == ""

@@ -76,6 +76,7 @@ class Reading:
     english: str  # the English title words, in the title's order
     language: str  # "ko", "zh" or "ja"
     pieces: int  # glossary terms used: fewer, longer terms make the more specific reading
+    dropped: str = ""  # a first or last word left out as a name (a company, a place): see ``to_english``
 
 
 def _reading(text: str, lang: str) -> Reading | None:
@@ -111,6 +112,10 @@ def to_english(title: str) -> Reading | None:
     tried and the one in fewer, longer glossary words wins (主任研究員 is one Japanese term, senior researcher;
     word by word in Chinese it would be "director researcher")."""
     title = unicodedata.normalize("NFKC", title)  # full-width Latin (ＡＩ), half-width katakana (ｴﾝｼﾞﾆｱ)
+    return _read(title) or _without_name(title)
+
+
+def _read(title: str) -> Reading | None:
     lang = language(title)
     if lang is None:
         return None
@@ -118,3 +123,24 @@ def to_english(title: str) -> Reading | None:
         return _reading(title, lang)
     found = [r for r in (_reading(title, "zh"), _reading(title, "ja")) if r is not None]
     return min(found, key=lambda r: r.pieces) if found else None
+
+
+def _without_name(title: str) -> Reading | None:
+    """The reading of a title whose first or last word (written apart: a space, brackets) is not in the glossary
+    and all the rest is: an employer or a place written with the title ("삼성전자 소프트웨어 엔지니어", "华为 软件工程师",
+    "エンジニア（トヨタ）"). Used only when what is left names an occupation: "삼성전자 연구원" would leave only
+    "researcher", and the unknown word may be the field (a field the glossary lacks), so such a title still goes
+    to the multilingual encoder whole, which keeps that word."""
+    from socfit.retrieve.normalize import is_vague, normalize_title
+
+    words = [w for w in _SPLIT.split(title) if w]
+    if len(words) < 2:
+        return None
+    for i in (0, len(words) - 1):
+        if not _CJK.fullmatch(words[i]):  # a Latin word is kept as written, never dropped
+            continue
+        r = _read(" ".join(words[:i] + words[i + 1:]))
+        norm = normalize_title(r.english) if r is not None else ""
+        if norm and not is_vague(norm):
+            return Reading(r.english, r.language, r.pieces, dropped=words[i])
+    return None
