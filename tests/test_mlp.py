@@ -88,3 +88,11 @@ def test_the_shipped_ranker_has_a_duties_model_for_both_kinds_of_title():
     for m in models.values():
         assert len(m.mu) == n and m.A.shape[0] == n
         assert (m.sd > 0).all() and all(np.isfinite(a).all() for a in (m.mu, m.w, m.A, m.b, m.v))
+
+
+def test_a_network_trained_for_another_feature_set_is_refused_with_a_clear_error(monkeypatch):
+    n = len(rank.FEATURES) + len(mlp.Z_COLS) + len(mlp.RANK_COLS) - 1  # e.g. a ranker.json from before duty_p
+    p = {"mu": [0.0] * n, "sd": [1.0] * n, "w": [0.0] * n, "A": [[0.0]] * n, "b": [0.0], "v": [0.0]}
+    monkeypatch.setattr(rank, "_data", lambda name: {"mlp_duties": p})
+    with pytest.raises(ValueError, match="another feature set.*train_ranker"):
+        rank.load_mlps()

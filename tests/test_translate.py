@@ -66,6 +66,7 @@ def test_width_variants_symbols_and_latin_signs_do_not_stop_the_reading(title, e
     ("华为 软件工程师", "software engineer", "华为"),
     ("ソフトウェアエンジニア（トヨタ自動車）", "software engineer", "トヨタ自動車"),  # employer last, in brackets
     ("삼성전자 AI 연구원", "AI researcher", "삼성전자"),
+    ("삼성전자 Data Scientist", "Data Scientist", "삼성전자"),  # the rest is an English title
 ])
 def test_an_unknown_first_or_last_word_is_left_out_as_a_name(title, english, name):
     r = translate.to_english(title)
@@ -77,6 +78,7 @@ def test_an_unknown_first_or_last_word_is_left_out_as_a_name(title, english, nam
     "해양생물학 연구원",  # a field the glossary lacks: the encoder reads it whole
     "삼성전자 팀장",
     "소프트웨어 삼성전자 엔지니어",  # an unknown word in the middle is not a name written beside the title
+    "삼성전자 Engineer",
 ])
 def test_a_name_is_not_left_out_when_the_rest_is_generic_or_the_word_is_inside(title):
     assert translate.to_english(title) is None

@@ -34,7 +34,7 @@ from importlib import resources
 import numpy as np
 
 from socfit.retrieve.index import TitleIndex, bm25
-from socfit.retrieve.mlp import MLP
+from socfit.retrieve.mlp import MLP, RANK_COLS, Z_COLS
 from socfit.retrieve.probe import FLOOR
 
 FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior", "head",
@@ -86,9 +86,13 @@ def load_mlps() -> dict[str, "MLP"]:
     d = _data("ranker.json")
     t = float(d.get("temperature", 1.0))
     out = {}
+    width = len(FEATURES) + len(Z_COLS) + len(RANK_COLS)
     for kind in ("duties", "duties_vague"):
         if d.get(f"mlp_{kind}"):
             out[kind] = MLP(d[f"mlp_{kind}"], scale=1.0 / t)
+            if len(out[kind].mu) != width:  # else a NumPy shape error at the first query with duties
+                raise ValueError(f"ranker.json's mlp_{kind} takes {len(out[kind].mu)} inputs, the features give "
+                                 f"{width}: it was trained for another feature set; run scripts/train_ranker.py")
     return out
 
 

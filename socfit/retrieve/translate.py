@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from socfit.retrieve.normalize import is_ascii_english, is_vague, normalize_title
+
 LANGUAGES = {"ko": "Korean", "zh": "Chinese", "ja": "Japanese"}
 MAX_TERM = 12  # longest glossary term, in characters (checked when the glossary loads)
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -128,18 +130,19 @@ def _read(title: str) -> Reading | None:
 def _without_name(title: str) -> Reading | None:
     """The reading of a title whose first or last word (written apart: a space, brackets) is not in the glossary
     and all the rest is: an employer or a place written with the title ("삼성전자 소프트웨어 엔지니어", "华为 软件工程师",
-    "エンジニア（トヨタ）"). Used only when what is left names an occupation: "삼성전자 연구원" would leave only
-    "researcher", and the unknown word may be the field (a field the glossary lacks), so such a title still goes
-    to the multilingual encoder whole, which keeps that word."""
-    from socfit.retrieve.normalize import is_vague, normalize_title
-
+    "ソフトウェアエンジニア（トヨタ自動車）", "삼성전자 Data Scientist"). Used only when what is left names an occupation:
+    "삼성전자 연구원" would leave only "researcher", and the unknown word may be the field (a field the glossary
+    lacks), so such a title still goes to the multilingual encoder whole, which keeps that word."""
     words = [w for w in _SPLIT.split(title) if w]
     if len(words) < 2:
         return None
     for i in (0, len(words) - 1):
         if not _CJK.fullmatch(words[i]):  # a Latin word is kept as written, never dropped
             continue
-        r = _read(" ".join(words[:i] + words[i + 1:]))
+        rest = " ".join(words[:i] + words[i + 1:])
+        r = _read(rest)
+        if r is None and language(rest) is None and is_ascii_english(rest):  # the rest is an English title
+            r = Reading(rest, language(words[i]), 0)
         norm = normalize_title(r.english) if r is not None else ""
         if norm and not is_vague(norm):
             return Reading(r.english, r.language, r.pieces, dropped=words[i])
