@@ -381,13 +381,20 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
     t = time.perf_counter()
     coder.code_many([(x, None) for x in foreign], questions=False)
     fps = len(foreign) / (time.perf_counter() - t) if foreign else 0.0
-    duties = ("Design and develop machine learning models for fraud detection. Write production Python code. "
-              "Analyze large datasets and present findings to stakeholders. Mentor junior engineers in team {}.")
+    duties = ("Design and develop machine learning models for fraud detection {0}. Write production Python code "
+              "for service {0}. Analyze large datasets and present findings to stakeholders {0}. Mentor junior "
+              "engineers in team {0}.")
     coder._memo.clear()
     t = time.perf_counter()
-    for i in range(0, 300, 50):  # every row's duties differ (one sentence numbered): nothing can be reused
+    for i in range(0, 300, 50):  # every sentence of every row differs (numbered): nothing can be reused
         coder.code_many([(x, duties.format(i + k)) for k, x in enumerate(titles[i:i + 50])], questions=False)
     dps = 300 / (time.perf_counter() - t)
+    coder._memo.clear()
+    t = time.perf_counter()
+    same = titles[300:600] or titles[:300]
+    for i in range(0, len(same), 50):  # one job description on every row of a batch (a spreadsheet of one position)
+        coder.code_many([(x, duties.format(300 + i)) for x in same[i:i + 50]], questions=False)
+    sps = len(same) / (time.perf_counter() - t) if same else 0.0
     lat = []
     coder._memo.clear()
     for x in titles[:300]:
@@ -400,7 +407,9 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
               f"| batch titles/s (256 per batch, {len(titles):,} unique titles of the filings and reported titles) | {tps:,.0f} |",
               f"| of which titles that are not dictionary titles ({len(unknown):,}; every one goes through the encoder) | {ups:,.0f} |",
               f"| non-English titles/s ({len(foreign)} probe titles: multilingual encoder, or the glossary for Korean, Chinese, Japanese) | {fps:,.0f} |",
-              f"| titles + duties/s (4 duty sentences, different on every row) | {dps:,.0f} |",
+              f"| titles + duties/s (4 duty sentences, every one different) | {dps:,.0f} |",
+              f"| titles + duties/s, one job description on every row of a batch (its sentences embedded once) "
+              f"| {sps:,.0f} |",
               f"| single query latency, warm | p50 {lat[len(lat) // 2]:.1f} ms, p95 {lat[int(len(lat) * .95)]:.1f} ms |",
               f"| pack + index + models load (embeddings cached) | {load_s:.2f} s |",
               f"| peak memory (RSS) | {rss:,.0f} MiB |"]

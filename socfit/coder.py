@@ -146,7 +146,10 @@ class Coder:
         sims = vecs @ self.ix.emb["minilm"].T if len(vecs) > 1 else None
         lps = self.ix.probe.log_probs(vecs) if len(vecs) > 1 and self.ix.probe is not None else None
         all_duties = [d for p in prepared for d in p[2]]
-        dvecs = self.minilm.encode(all_duties, batch_size=64) if all_duties else None
+        dvecs = None
+        if all_duties:  # a spreadsheet often repeats one job description on many rows: embed each sentence once
+            uniq = {d: k for k, d in enumerate(dict.fromkeys(all_duties))}
+            dvecs = self.minilm.encode(list(uniq), batch_size=64)[[uniq[d] for d in all_duties]]
         spans, at = [], 0
         for p in prepared:
             spans.append((at, at + len(p[2])))

@@ -659,6 +659,45 @@ def test_duties_ask_the_title_probe_which_titles_they_read_like(coder):
     assert not X[:, col].any()
 
 
+@pytest.mark.integration
+def test_real_pack_every_candidate_carries_its_task_match_whichever_signal_brought_it_in(real_pack):
+    """duty and duty_c are filled for every candidate with tasks, also for codes that only the title and the
+    probes bring in (before session 16 those kept 0, as if their tasks matched nothing)."""
+    from socfit.retrieve import rank
+
+    coder = Coder(real_pack)
+    duty = coder.minilm.encode(["Develop new battery cathode materials for electric vehicles.",
+                                "Characterise samples with XRD and SEM."])
+    vec = coder.minilm.encode(["research scientist"])[0]
+    q = rank.Query("Research Scientist", "research scientist", vec, None, duty)
+    socs, X, _ = rank.features(coder.ix, q)
+    best, cent = rank._duty_signals(coder.ix, q)
+    m = duty.mean(axis=0) / np.linalg.norm(duty.mean(axis=0))
+    centroid = dict(zip(coder.ix.task_socs, (cent @ m).tolist()))
+    top10 = set(sorted(best, key=best.get)[-10:]) | set(sorted(centroid, key=centroid.get)[-10:])
+    late = [s for s in socs if s in best and s not in top10]
+    assert late  # codes the duties alone would not have brought in
+    for soc in socs:
+        row = dict(zip(rank.FEATURES, X[socs.index(soc)].tolist()))
+        assert row["duty"] == pytest.approx(best.get(soc, 0.0), abs=1e-5)
+        assert row["duty_c"] == pytest.approx(centroid.get(soc, 0.0), abs=1e-5)
+
+
+def test_a_job_description_repeated_on_many_rows_is_embedded_once_with_the_same_results(coder, monkeypatch):
+    duties = "Design, develop and modify software systems. Test and debug programs."
+    rows = [("Software Engineer", duties), ("Developer", duties), ("Nurse", "Test and debug programs.")]
+    alone = [coder.code(t, d) for t, d in rows]
+    seen, encode = [], coder.minilm.encode
+    monkeypatch.setattr(coder.minilm, "encode", lambda texts, **kw: seen.append(list(texts)) or encode(texts, **kw))
+    coder._memo.clear()
+    batch = coder.code_many(rows)
+    duty_calls = [c for c in seen if "Test and debug programs." in c]
+    assert len(duty_calls) == 1 and sorted(duty_calls[0]) == sorted(set(duty_calls[0]))
+    for a, b in zip(alone, batch):
+        assert [c.soc_code for c in a.candidates] == [c.soc_code for c in b.candidates]
+        assert [c.score for c in a.candidates] == pytest.approx([c.score for c in b.candidates], abs=1e-3)
+
+
 def test_bench_prediction_files_are_one_per_set_even_when_names_share_a_first_word():
     from socfit import bench
 

@@ -253,21 +253,19 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                 if len(evidence[soc]) < 3:
                     evidence[soc].append((raw[i], src + " (multilingual)", float(sims[j])))
 
+    duty_best: dict[str, float] = {}
+    duty_cent: dict[str, float] = {}
     if q.duty_vecs is not None and len(q.duty_vecs) and "minilm" in ix.task_emb:
-        # per SOC, from the (n_tasks, n_duties) cosines
-        per_soc, cent = _duty_signals(ix, q)
-        cut = sorted(per_soc.values())[-10] if len(per_soc) >= 10 else -1.0
-        for soc, val in per_soc.items():
-            if soc in feats or val >= cut:  # duties also bring their own top 10 codes in as candidates
-                row(soc)[8] = val
+        # per SOC, from the (n_tasks, n_duties) cosines; the values are filled for every candidate at the end,
+        # so a code brought in later (by the probes) carries its task match too
+        duty_best, cent = _duty_signals(ix, q)
         m = q.duty_vecs.mean(axis=0)
-        cs = (cent @ (m / (np.linalg.norm(m) or 1.0))).tolist()
-        cut = sorted(cs)[-10] if len(cs) >= 10 else -1.0
-        for soc, val in zip(ix.task_socs, cs):
-            if soc in feats or val >= cut:
-                r = row(soc)
-                r[8] = per_soc.get(soc, 0.0)
-                r[12] = val
+        duty_cent = dict(zip(ix.task_socs, (cent @ (m / (np.linalg.norm(m) or 1.0))).tolist()))
+        for signal in (duty_best, duty_cent):  # duties bring their own top 10 codes (by each signal) in
+            cut = sorted(signal.values())[-10] if len(signal) >= 10 else -1.0
+            for soc, val in signal.items():
+                if val >= cut:
+                    row(soc)
 
     dlp = None
     if q.duty_vecs is not None and len(q.duty_vecs) and ix.probe is not None:
@@ -294,6 +292,9 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
         r[10] = math.log1p(h) / 4.0 if h > 0 else 0.0
         v = vocab.get(soc, {})
         r[11] = sum(w for t, w in zip(toks, idf) if v.get(t, 0) - own > 0) / total
+        if duty_best:
+            r[8] = duty_best.get(soc, 0.0)
+            r[12] = duty_cent.get(soc, 0.0)
         j = ix.soc_pos(soc) if lp is not None or dlp is not None else -1
         if lp is not None:
             r[13] = 1.0 - float(lp[j]) / FLOOR if j >= 0 else 0.0
