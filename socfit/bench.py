@@ -386,9 +386,10 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
               "engineers in team {0}.")
     coder._memo.clear()
     t = time.perf_counter()
-    for i in range(0, 300, 50):  # every sentence of every row differs (numbered): nothing can be reused
-        coder.code_many([(x, duties.format(i + k)) for k, x in enumerate(titles[i:i + 50])], questions=False)
-    dps = 300 / (time.perf_counter() - t)
+    distinct = titles[:300]
+    for i in range(0, len(distinct), 50):  # every sentence of every row differs (numbered): nothing can be reused
+        coder.code_many([(x, duties.format(i + k)) for k, x in enumerate(distinct[i:i + 50])], questions=False)
+    dps = len(distinct) / (time.perf_counter() - t) if distinct else 0.0
     coder._memo.clear()
     t = time.perf_counter()
     same = titles[300:600] or titles[:300]
