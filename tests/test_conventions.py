@@ -72,6 +72,21 @@ def test_title_word_rows_turn_a_move_in_proportion_to_their_evidence():
         pytest.approx(2 / 11)
 
 
+def test_two_word_rows_that_send_filings_to_the_same_code_both_count():
+    counts = {"29-1229": {"29-1229": 8.0, "29-9099": 2.0}, "29-1229|resident": {"29-9099": 2.0},
+              "29-1229|fellow": {"29-9099": 1.0, "29-1228": 1.0}, "29-1229|empty": {}}
+    conv = Conventions(counts, lam=1.0, alpha=1.0, beta=2.0)
+    socs, p, _ = conv.apply(["29-1229"], [1.0], words=frozenset({"resident", "fellow", "empty"}))
+    got = dict(zip(socs, p))
+    # experts: resident (say 0.5, all 29-9099) and fellow (say 0.5, half 29-9099); the empty row has no say
+    assert got["29-9099"] == pytest.approx((2 / 11 + 0.5 * 1.0 + 0.5 * 0.5) / 2.0)
+    assert got["29-1228"] == pytest.approx((0.5 * 0.5) / 2.0)
+    assert sum(p) == pytest.approx(1.0)
+    # the arrays built once for the first title serve the next one the same way
+    assert conv.apply(["29-1229"], [1.0], words=frozenset({"fellow", "resident"}))[1].tolist() == \
+        pytest.approx(p.tolist())
+
+
 def test_minus_takes_a_folds_counts_out_exactly():
     total = add({}, {"a": {"b": 1.0, "c": 0.5}})
     fold = {"a": {"b": 1.0}}

@@ -82,24 +82,42 @@ class Conventions:
             cached = self.__dict__["_cache"] = (at, codes, T)
         return cached
 
+    def _word_rows(self) -> dict[str, dict[str, tuple[float, np.ndarray, np.ndarray]]]:
+        """code -> word -> (n, columns, counts) of its word rows as arrays; built once (a title's words are looked
+        up for every code it passes mass from, tens of thousands of times in a batch)."""
+        cached = self.__dict__.get("_word_cache")
+        if cached is None:
+            at = self._matrix()[0]
+            cached = {}
+            for key, r in self.counts.items():
+                if "|" not in key or not r:
+                    continue
+                n = sum(r.values())
+                if n > 0:
+                    p, w = key.split("|", 1)
+                    cached.setdefault(p, {})[w] = (n, np.array([at[c] for c in r], np.int64),
+                                                   np.array(list(r.values()), np.float64))
+            self.__dict__["_word_cache"] = cached
+        return cached
+
     def _rows(self, ps: list[str], words) -> np.ndarray:
         """T(. | p) for each code in ``ps``, each turned by the word rows of the title's ``words``."""
         at, _, T = self._matrix()
         R = T[[at[p] for p in ps]]
         if self.beta is None or not words:
             return R
+        by_code = self._word_rows()
         for k, p in enumerate(ps):
-            experts = [r for r in (self.counts.get(f"{p}|{w}") for w in words) if r]
+            mine = by_code.get(p)
+            if not mine:
+                continue
+            experts = [mine[w] for w in words if w in mine]
             if not experts:
                 continue
             row, total = R[k].copy(), 1.0
-            for r in experts:
-                n = sum(r.values())
-                if n <= 0:
-                    continue
+            for n, cols, vals in experts:
                 g = n / (n + self.beta)
-                for c, v in r.items():
-                    row[at[c]] += g * v / n
+                row[cols] += g * vals / n  # the columns of one row are distinct: one add each
                 total += g
             R[k] = row / total
         return R

@@ -312,13 +312,18 @@ def bm25(ix: TitleIndex, query_tokens: list[str], k1: float = 1.2, b: float = 0.
     avg = ix.__dict__.get("_avg_len")
     if avg is None:
         avg = ix._avg_len = float(ix.lengths.mean()) if len(ix.lengths) else 1.0
+    # a token's term weights depend on nothing but the token: computed once ("laborer" has thousands of titles)
+    weights = ix.__dict__.setdefault("_bm25_weights", {})
     ids, vals = [], []
     for tok in set(query_tokens):
         p = ix.postings.get(tok)
         if p is None:
             continue
         ids.append(p)
-        vals.append(ix.idf[tok] * (k1 + 1) / (1 + k1 * (1 - b + b * ix.lengths[p] / avg)))
+        w = weights.get((tok, k1, b))
+        if w is None:
+            w = weights[(tok, k1, b)] = ix.idf[tok] * (k1 + 1) / (1 + k1 * (1 - b + b * ix.lengths[p] / avg))
+        vals.append(w)
     if not ids:
         return np.zeros(0, np.int32), np.zeros(0, np.float32)
     allids = np.concatenate(ids)
