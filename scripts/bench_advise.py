@@ -44,7 +44,7 @@ def main() -> None:
 
     def forget() -> None:
         coder._memo.clear()
-        for enc in (coder.minilm, coder.e5):
+        for enc in (coder.minilm, coder.e5, coder.use):
             if enc is not None:
                 enc._memo.clear()
         pack.cached("advise_cards", dict).clear()

@@ -327,6 +327,10 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
     for fname, label in (("reworded_probe.csv", "reworded English probe (hand-written: inverted, synonyms, asides)"),
                          ("multilingual_probe.csv", "multilingual probe (hand-written, 9 languages; 48 simple + 50 harder)"),
                          ("cjk_probe.csv", "Korean, Chinese, Japanese probe (written by a helper that never ran socfit)"),
+                         ("reworded_probe2.csv", "reworded English probe 2 (120 titles, all major groups; written by a "
+                                                 "helper that never ran socfit)"),
+                         ("multilingual_probe2.csv", "multilingual probe 2 (12 languages, 10 titles each; written by a "
+                                                     "helper that never ran socfit)"),
                          ("niw_profiles.csv", "NIW profiles: title + duties in the person's words (written by a helper "
                                               "that never ran socfit)")):
         if (evals / fname).is_file():

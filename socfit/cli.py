@@ -69,7 +69,7 @@ def data_build(
         t = time.perf_counter()
         with _progress() as prog:
             task = prog.add_task("embedding", total=1)
-            get_index(open_pack(dest), ("minilm", "e5"),
+            get_index(open_pack(dest), ("minilm", "e5", "use"),
                       say=lambda d, i, n: prog.update(task, description=d, completed=i, total=n))
         out.print(f"Embeddings ready beside the pack in {time.perf_counter() - t:.0f} s (reused when the data are unchanged)")
 

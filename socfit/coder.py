@@ -96,7 +96,7 @@ def _check_types(title, duties) -> None:
 class Coder:
     def __init__(self, pack: Pack, multilingual: bool = True):
         self.pack = pack
-        models = ("minilm", "e5") if multilingual else ("minilm",)
+        models = ("minilm", "e5", "use") if multilingual else ("minilm",)
         self.ix: TitleIndex = get_index(pack, models)
         self.weights = rank.load_weights()
         self.mlps = rank.load_mlps()  # title + duties: the non-linear ranker where one is trained
@@ -107,6 +107,7 @@ class Coder:
         self.minilm = get_encoder("minilm")
         self._memo: dict[tuple, CodeResult] = {}
         self.e5 = get_encoder("e5") if multilingual else None
+        self.use = get_encoder("use") if multilingual else None
 
     # -------------------------------------------------------------- public
     def code(self, title: str, duties: str | list[str] | None = None, top: int = 5) -> CodeResult:
@@ -142,6 +143,10 @@ class Coder:
         if foreign and self.e5 is not None:
             enc = self.e5.encode([prepared[i][0] for i in foreign], batch_size=64)
             e5 = {i: enc[k] for k, i in enumerate(foreign)}
+        use = {}
+        if foreign and self.use is not None and "use" in self.ix.emb:
+            enc = self.use.encode([prepared[i][0] for i in foreign], batch_size=64)
+            use = {i: enc[k] for k, i in enumerate(foreign)}
         # One BLAS call for the batch; rows are contiguous so each query's slice is cheap.
         sims = vecs @ self.ix.emb["minilm"].T if len(vecs) > 1 else None
         lps = self.ix.probe.log_probs(vecs) if len(vecs) > 1 and self.ix.probe is not None else None
@@ -165,7 +170,7 @@ class Coder:
             q = rank.Query(title, norm, vecs[i], e5.get(i), dv, foreign=i in e5,
                            exclude=self.ix.by_title.get(norm) if exclude_exact else None,
                            sims=sims[i] if sims is not None else None,
-                           probe=lps[i] if lps is not None else None, task_sims=tsims.get(i))
+                           probe=lps[i] if lps is not None else None, task_sims=tsims.get(i), use=use.get(i))
             reading = translate.to_english(title) if i not in e5 else None
             lang = "other" if i in e5 else reading.language if reading is not None else "en"
             out.append(self._rank(q, duty_list, notes, top, lang, questions))

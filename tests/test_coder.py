@@ -343,6 +343,19 @@ def test_real_pack_speller_leaves_real_words_alone(real_pack):
 
 
 @pytest.mark.integration
+def test_real_pack_a_title_with_no_english_word_is_not_spelt_into_an_unrelated_one(real_pack):
+    c = Coder(real_pack)
+    # Turkish "waiter" had become "arson" (fire investigators), Indonesian "general practitioner" "dotter umum"
+    garson, dokter = c.code("Garson"), c.code("Dokter Umum")
+    assert (garson.normalized_title, garson.language) == ("garson", "other")
+    assert dokter.language == "other" and dokter.candidates[0].soc_code.startswith("29-12")  # a physician
+    assert c.ix.spell("muratore") == "muratore" and c.ix.spell("statiker") == "statiker"
+    # one slip that keeps the first letter is still a misspelt English title: a letter dropped, two swapped
+    assert c.code("Housekepeer").normalized_title == "housekeeper"
+    assert c.ix.spell("lifegaurd") == "lifeguard" and c.ix.spell("physican") == "physician"
+
+
+@pytest.mark.integration
 def test_real_pack_two_words_written_as_one_are_split(real_pack):
     c = Coder(real_pack)
     r = c.code("Busperson")  # no known word: it was taken for a foreign title and coded without the filings

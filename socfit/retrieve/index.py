@@ -88,10 +88,23 @@ class TitleIndex:
         (5+ letters) is replaced by the most common known word within edit distance 1 (2 for 8+ letters).
         A real word is left alone even when no title has it: one O*NET's tasks use ("tampering"), one of the
         English word list that ships with the MiniLM tokenizer ("herring", "retreat"), or an inflection of a
-        title word ("trucking": truck), else "General Trucking" became "general chucking"."""
+        title word ("trucking": truck), else "General Trucking" became "general chucking".
+
+        A title with no word the dictionary knows may be misspelt English or another language written in plain
+        letters ("Garson", Turkish for waiter; "Dokter Umum"; "Muratore"), and reading the second as the first
+        turns it into an unrelated English title ("arson", "dotter umum", "curator"). Such a title is corrected
+        only when every word is then known, each by a two-word split or by one slip that keeps the first letter
+        (one letter added, dropped, changed, or two swapped: "houskeeper", "housekepeer", "physican"); else it is
+        left as it was, and the coder reads it as a foreign title (docs/coder.md step 1)."""
         toks = norm.split()
         if all(t in self.postings or len(t) < 5 or not t.isalpha() for t in toks):
             return norm
+        if not any(t in self.postings for t in toks):
+            fixed = self._spell_tokens(toks, strict=True)
+            return " ".join(fixed) if all(t in self.postings for t in fixed) else norm
+        return " ".join(self._spell_tokens(toks))
+
+    def _spell_tokens(self, toks: list[str], strict: bool = False) -> list[str]:
         if not hasattr(self, "_spell_vocab"):  # built once; _spell_vocab last, as web threads test for it
             from socfit.retrieve.encoders import english_words
 
@@ -99,7 +112,7 @@ class TitleIndex:
             self._real_words = frozenset(words) | english_words()
             self._spell_vocab = [t for t, p in self.postings.items() if len(t) >= 4 and t.isalpha() and len(p) >= 2]
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA, Levenshtein
 
         out = []
         for t in toks:
@@ -113,13 +126,16 @@ class TitleIndex:
             if split:
                 out.extend(split)
                 continue
-            cut = 2 if len(t) >= 8 else 1
-            hits = process.extract(t, self._spell_vocab, scorer=Levenshtein.distance, score_cutoff=cut, limit=5)
+            cut = 2 if len(t) >= 8 or strict else 1
+            hits = process.extract(t, self._spell_vocab, scorer=Levenshtein.distance, score_cutoff=cut,
+                                   limit=20 if strict else 5)
+            if strict:  # one slip (a swap of two letters counts as one), the first letter kept
+                hits = [h for h in hits if h[0][0] == t[0] and OSA.distance(t, h[0]) <= 1]
             if hits:  # closest; then same first two letters, a dropped letter, the more common word
                 t = min(hits, key=lambda h: (h[1], h[0][:2] != t[:2], len(h[0]) <= len(t),
                                              -len(self.postings[h[0]])))[0]
             out.append(t)
-        return " ".join(out)
+        return out
 
     def _split_compound(self, word: str) -> list[str] | None:
         """Two dictionary words written as one ("waitstaff" -> wait staff, "busperson" -> bus person,

@@ -55,7 +55,9 @@ class Engine:
     def warm(self) -> None:
         """Load the pack, encoders and search index now, so the first visitor does not wait for them."""
         self.search("a")
-        self.coder().code("Software Developer")
+        coder = self.coder()
+        coder.code("Software Developer")
+        coder.code("Ingeniero de software")  # the multilingual encoders too (USE takes ~1 s to load)
 
     # ------------------------------------------------------------------ coder
     def coder(self) -> LockedCoder:
