@@ -147,6 +147,12 @@ class Coder:
         if foreign and self.use is not None and "use" in self.ix.emb:
             enc = self.use.encode([prepared[i][0] for i in foreign], batch_size=64)
             use = {i: enc[k] for k, i in enumerate(foreign)}
+        ml_sims = {}
+        if len(e5) > 1 and "e5" in self.ix.emb:  # one matrix product per encoder for the batch's foreign titles
+            rows_ = list(e5)
+            got = rank.multilingual_sims(self.ix.emb, np.stack([e5[i] for i in rows_]),
+                                         np.stack([use[i] for i in rows_]) if len(use) == len(rows_) else None)
+            ml_sims = {i: got[:, k] for k, i in enumerate(rows_)}
         # One BLAS call for the batch; rows are contiguous so each query's slice is cheap.
         sims = vecs @ self.ix.emb["minilm"].T if len(vecs) > 1 else None
         lps = self.ix.probe.log_probs(vecs) if len(vecs) > 1 and self.ix.probe is not None else None
@@ -170,7 +176,8 @@ class Coder:
             q = rank.Query(title, norm, vecs[i], e5.get(i), dv, foreign=i in e5,
                            exclude=self.ix.by_title.get(norm) if exclude_exact else None,
                            sims=sims[i] if sims is not None else None,
-                           probe=lps[i] if lps is not None else None, task_sims=tsims.get(i), use=use.get(i))
+                           probe=lps[i] if lps is not None else None, task_sims=tsims.get(i), use=use.get(i),
+                           ml_sims=ml_sims.get(i))
             reading = translate.to_english(title) if i not in e5 else None
             lang = "other" if i in e5 else reading.language if reading is not None else "en"
             out.append(self._rank(q, duty_list, notes, top, lang, questions))

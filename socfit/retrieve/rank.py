@@ -40,7 +40,7 @@ from socfit.retrieve.probe import FLOOR
 FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior", "head",
             "cover", "duty_c", "probe", "duty_p"]
 PROBE_TOP = 5  # codes the title probe brings in as candidates
-USE_MIX = float(__import__("os").environ.get("USE_MIX", "0.5"))  # e5 and USE z-scores summed, times this
+USE_MIX = 0.5  # e5 and USE z-scores summed, times this (docs/coder.md step 3)
 K = 30
 CURATED = {"onet_title", "soc_title", "dmtf"}
 
@@ -59,6 +59,7 @@ class Query:
     task_sims: tuple | None = None  # precomputed ``TitleIndex.task_sims`` of the duties (batch mode, likewise)
     hide_tasks: tuple[int, ...] = ()  # task rows hidden from the duty signals (training and the bench only)
     use: np.ndarray | None = None  # Universal Sentence Encoder vector of the raw title (non-English titles)
+    ml_sims: np.ndarray | None = None  # precomputed ``multilingual_sims`` over the titles (batch mode)
 
 
 def _data(name: str) -> dict:
@@ -166,18 +167,24 @@ def _duty_signals(ix: TitleIndex, q: Query) -> tuple[dict[str, float], np.ndarra
     return ix.task_soc_max(sims), cent
 
 
-def _multilingual_sims(emb: dict[str, np.ndarray], q: Query, base: str) -> np.ndarray:
-    """The foreign title's cosines with the multilingual titles (``emb`` is the index's title or SOC-title
-    vectors). multilingual-e5 alone, or, with the title's Universal Sentence Encoder vector, the two encoders
-    averaged as z-scores and put back on e5's scale (its mean and spread over the same titles), so the
-    multilingual weights, fit on e5 cosines, read them as before. The two know different words: e5-small misses
-    everyday job nouns USE places ("Fontanero", "Peluquera", "Garson"), and the reverse (docs/coder.md step 3)."""
-    a = emb[base] @ q.e5
-    if q.use is None or "use" not in emb or emb["use"].shape[0] != emb[base].shape[0]:
+def multilingual_sims(emb: dict[str, np.ndarray], e5: np.ndarray, use: np.ndarray | None) -> np.ndarray:
+    """Foreign titles' cosines with the multilingual titles (``emb`` is the index's title or SOC-title vectors;
+    ``e5`` and ``use`` the titles' vectors, one row each): multilingual-e5 alone, or, with Universal Sentence
+    Encoder vectors, the two encoders averaged as z-scores and put back on e5's scale (its mean and spread over
+    the same titles), so the multilingual weights, fit on e5 cosines, read them as before. The two know different
+    words: e5-small misses everyday job nouns USE places ("Friseurin", "Peluquera"), and the reverse
+    (docs/coder.md step 3). Returns (titles in ``emb``, queries)."""
+    a = emb["e5"] @ np.atleast_2d(e5).T
+    if use is None or "use" not in emb or emb["use"].shape[0] != emb["e5"].shape[0]:
         return a
-    b = emb["use"] @ q.use
-    ma, sa, mb, sb = a.mean(), a.std() or 1.0, b.mean(), b.std() or 1.0
+    b = emb["use"] @ np.atleast_2d(use).T
+    ma, sa, mb, sb = a.mean(axis=0), a.std(axis=0), b.mean(axis=0), b.std(axis=0)
+    sa, sb = np.where(sa > 0, sa, 1.0), np.where(sb > 0, sb, 1.0)
     return (ma + sa * ((a - ma) / sa + (b - mb) / sb) * USE_MIX).astype(np.float32)
+
+
+def _multilingual_sims(emb: dict[str, np.ndarray], q: Query, base: str = "e5") -> np.ndarray:
+    return multilingual_sims(emb, q.e5, q.use)[:, 0]
 
 
 def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
@@ -250,7 +257,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
             row(ix.soc_list[j])[6] = occ[j]
 
     if q.foreign and q.e5 is not None and "e5" in ix.occ_emb:  # SOC titles in the multilingual space
-        occ = _multilingual_sims(ix.occ_emb, q, "e5")
+        occ = _multilingual_sims(ix.occ_emb, q)
         for j in _top(occ, 10):
             row(ix.soc_list[j])
         for soc, r in feats.items():
@@ -258,7 +265,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
             r[6] = float(occ[j]) if j >= 0 else 0.0
     if q.e5 is not None and "e5" in ix.emb:
         ids = ix.e5_ids
-        sims = _multilingual_sims(ix.emb, q, "e5")
+        sims = q.ml_sims if q.ml_sims is not None else _multilingual_sims(ix.emb, q)
         for j in _top(sims, K):
             i = ids[j]
             if i == q.exclude:
