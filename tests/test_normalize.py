@@ -74,6 +74,8 @@ def test_normalize(raw, norm):
     ("Postdoctoral Fellow", True), ("Postdoc", True), ("Research Scientist", True),
     ("Postdoctoral Research Associate", True), ("Data Scientist", False), ("Research Chemist", False),
     ("Senior Software Engineer", False), ("Postdoctoral Scholar", True), ("Postdoctoral Appointee", True),
+    # a level of technical work is not a field either; a technical occupation still names one
+    ("Member of Technical Staff", True), ("Technical Lead", True), ("Technical Writer", False),
 ])
 def test_vague_titles(title, vague):
     assert is_vague(normalize_title(title)) is vague

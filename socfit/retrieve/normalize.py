@@ -264,6 +264,7 @@ VAGUE_WORDS = {
     "member", "partner", "employee", "scientist", "fellow", "resident", "professor", "instructor", "trainer",
     "helper", "laborer", "attendant", "inspector", "planner", "owner", "principal", "head", "expert",
     "practitioner", "designer", "contributor", "generalist", "aide", "handler", "investigator", "team", "crew",
+    "technical",  # "Member of Technical Staff", "Technical Lead": a level of technical work, not a field
     # research ranks name a career stage, not a field: a postdoc in oncology and one in astronomy share them
     "research", "postdoctoral", "doctoral", "visiting", "scholar", "appointee",
 }
