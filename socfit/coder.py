@@ -96,7 +96,7 @@ def _check_types(title, duties) -> None:
 class Coder:
     def __init__(self, pack: Pack, multilingual: bool = True):
         self.pack = pack
-        models = ("minilm", "e5", "use") if multilingual else ("minilm",)
+        models = ("minilm", "e5") if multilingual else ("minilm",)  # USE's title vectors: at the first foreign title
         self.ix: TitleIndex = get_index(pack, models)
         self.weights = rank.load_weights()
         self.mlps = rank.load_mlps()  # title + duties: the non-linear ranker where one is trained
@@ -144,6 +144,10 @@ class Coder:
             enc = self.e5.encode([prepared[i][0] for i in foreign], batch_size=64)
             e5 = {i: enc[k] for k, i in enumerate(foreign)}
         use = {}
+        if foreign and self.use is not None and "use" not in self.ix.emb:
+            # loaded when first needed (~0.2 s for 58 MB of vectors; computed once, ~8 s, if the pack was built
+            # without them): an English-only session never pays for them
+            get_index(self.pack, ("use",))
         if foreign and self.use is not None and "use" in self.ix.emb:
             enc = self.use.encode([prepared[i][0] for i in foreign], batch_size=64)
             use = {i: enc[k] for k, i in enumerate(foreign)}
