@@ -143,20 +143,17 @@ class Coder:
         if foreign and self.e5 is not None:
             enc = self.e5.encode([prepared[i][0] for i in foreign], batch_size=64)
             e5 = {i: enc[k] for k, i in enumerate(foreign)}
-        use = {}
-        if foreign and self.use is not None and "use" not in self.ix.emb:
-            # loaded when first needed (~0.2 s for 58 MB of vectors; computed once, ~8 s, if the pack was built
-            # without them): an English-only session never pays for them
+        use, ml_sims = {}, {}
+        if e5 and self.use is not None:
+            # USE's title vectors load when first needed (~0.2 s for 58 MB; computed once, ~8 s, if the pack was
+            # built without them): an English-only session never pays for them
             get_index(self.pack, ("use",))
-        if foreign and self.use is not None and "use" in self.ix.emb:
-            enc = self.use.encode([prepared[i][0] for i in foreign], batch_size=64)
-            use = {i: enc[k] for k, i in enumerate(foreign)}
-        ml_sims = {}
+            enc = self.use.encode([prepared[i][0] for i in e5], batch_size=64)
+            use = {i: enc[k] for k, i in enumerate(e5)}
         if len(e5) > 1 and "e5" in self.ix.emb:  # one matrix product per encoder for the batch's foreign titles
-            rows_ = list(e5)
-            got = rank.multilingual_sims(self.ix.emb, np.stack([e5[i] for i in rows_]),
-                                         np.stack([use[i] for i in rows_]) if len(use) == len(rows_) else None)
-            ml_sims = {i: got[:, k] for k, i in enumerate(rows_)}
+            got = rank.multilingual_sims(self.ix.emb, np.stack(list(e5.values())),
+                                         np.stack([use[i] for i in e5]) if use else None)
+            ml_sims = {i: got[:, k] for k, i in enumerate(e5)}
         # One BLAS call for the batch; rows are contiguous so each query's slice is cheap.
         sims = vecs @ self.ix.emb["minilm"].T if len(vecs) > 1 else None
         lps = self.ix.probe.log_probs(vecs) if len(vecs) > 1 and self.ix.probe is not None else None
@@ -241,7 +238,7 @@ class Coder:
         statements = split_duties(text)
         # O*NET's tasks and the duty encoder are English: a duty in Korean or Spanish would match noise (the advisor
         # leaves them out the same way).
-        duties = [d for d in statements if is_english_text(d)]
+        duties = [d for d in statements if is_english_text(d, self.ix.english_words())]
         if len(duties) < len(statements):
             n = len(statements) - len(duties)
             notes.append(f"{'the duties are' if not duties else f'{n} duty statement(s) are'} not in English and were "

@@ -245,6 +245,14 @@ def test_duties_not_in_english_are_left_out_with_a_note_and_the_title_decides(co
     assert all(m.duty.startswith("Design") for c in mixed.candidates for m in c.matched_tasks)
 
 
+def test_duties_in_a_language_without_spanish_or_french_function_words_are_left_out_too(coder):
+    # Indonesian: no "de", "la", "und"... that the function-word check knows; most of its long words are not English
+    r = coder.code("Software Engineer", "Mengembangkan perangkat lunak untuk aplikasi mobile perusahaan.\n"
+                                        "Fine-tune PyTorch models with RLHF on Kubernetes clusters.")
+    assert any("1 duty statement(s) are not in English" in n for n in r.notes)
+    assert all(m.duty.startswith("Fine-tune") for c in r.candidates for m in c.matched_tasks)
+
+
 def test_a_title_with_a_word_outside_the_glossary_goes_to_the_multilingual_encoder(coder):
     r = coder.code("삼성전자 연구원")  # a company name the glossary cannot read
     assert r.language == "other" and not any("glossary" in n for n in r.notes)

@@ -79,3 +79,13 @@ def test_normalize(raw, norm):
 ])
 def test_vague_titles(title, vague):
     assert is_vague(normalize_title(title)) is vague
+
+
+def test_a_duty_whose_long_words_are_mostly_unknown_english_is_not_english():
+    from socfit.retrieve.normalize import is_english_text
+
+    known = frozenset({"design", "models", "clusters", "patients", "clinic", "mobile"})
+    assert is_english_text("Merawat pasien di klinik umum setiap hari.")  # no known function word: passes alone
+    assert not is_english_text("Merawat pasien di klinik umum setiap hari.", known)
+    assert is_english_text("Design PyTorch models for GPU clusters.", known)  # jargon beside known words
+    assert is_english_text("Treat patients.", known)  # fewer than three long words: not judged

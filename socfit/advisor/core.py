@@ -158,7 +158,7 @@ class _Advisor:
                               "matched to O*NET tasks (put the main duties first).")
             duties = duties[:MAX_DUTY_STATEMENTS]
         # O*NET tasks are English and so is the duty encoder: duties in another language would match noise.
-        self.duties = [d for d in duties if is_english_text(d)]
+        self.duties = [d for d in duties if is_english_text(d, self.coder.ix.english_words())]
         if len(self.duties) < len(duties):
             some = "The duties are" if not self.duties else f"{len(duties) - len(self.duties)} of the duty statements are"
             self.notes.append(f"{some} not in English, so they were not matched to O*NET tasks and are not quoted in "

@@ -104,13 +104,19 @@ class TitleIndex:
             return " ".join(fixed) if all(t in self.postings for t in fixed) else norm
         return " ".join(self._spell_tokens(toks))
 
-    def _spell_tokens(self, toks: list[str], strict: bool = False) -> list[str]:
+    def english_words(self) -> frozenset[str]:
+        """English words of 5+ letters: those of O*NET's task statements and of the MiniLM tokenizer's word list.
+        The speller leaves them alone; the duty language check counts them (``normalize.is_english_text``)."""
         if not hasattr(self, "_spell_vocab"):  # built once; _spell_vocab last, as web threads test for it
             from socfit.retrieve.encoders import english_words
 
             words = {w for _, _, task in self.tasks for w in re.findall(r"[a-z]{5,}", task.lower())}
             self._real_words = frozenset(words) | english_words()
             self._spell_vocab = [t for t, p in self.postings.items() if len(t) >= 4 and t.isalpha() and len(p) >= 2]
+        return self._real_words
+
+    def _spell_tokens(self, toks: list[str], strict: bool = False) -> list[str]:
+        self.english_words()
         from rapidfuzz import process
         from rapidfuzz.distance import OSA, Levenshtein
 

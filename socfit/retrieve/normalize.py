@@ -310,10 +310,17 @@ _FOREIGN_WORDS = {"de", "del", "la", "el", "los", "las", "y", "para", "con", "en
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*")
 
 
-def is_english_text(text: str) -> bool:
+def is_english_text(text: str, known: frozenset[str] | None = None) -> bool:
     """Is a sentence (a duty) English? Mostly non-Latin letters, or more Spanish/French/German/Portuguese/
     Italian function words than English ones (at least two), say no. Unlike the title check, a stray accent
-    or foreign word ("naïve Bayes", "5 µm", "Smith et al.", "De-identify records", "DES keys") keeps it English."""
+    or foreign word ("naïve Bayes", "5 µm", "Smith et al.", "De-identify records", "DES keys") keeps it English.
+
+    ``known``, English words of 5+ letters (``TitleIndex.english_words``), also catches languages without those
+    function words ("Merawat pasien di klinik umum setiap hari.", Indonesian; Turkish, Polish...): of its words of
+    5+ letters (three at least), under a quarter known says no. Of 2,731 English statements (SOC definitions,
+    O*NET's emerging tasks, the NIW profiles' duties) it turned down 3, each a list of occupation names
+    ("Includes mineralogists, paleontologists, stratigraphers..."); of 14 foreign duties, it caught 13 (the
+    function words alone, 2)."""
     words = _WORD.findall(text.lower())
     if not words:
         return True
@@ -322,4 +329,10 @@ def is_english_text(text: str) -> bool:
         return False  # Korean, Chinese, Cyrillic...; accents alone rarely reach this share
     foreign = sum(w in _FOREIGN_WORDS for w in words)
     english = sum(w in _ENGLISH_WORDS for w in words)
-    return not (foreign >= 2 and foreign > english)
+    if foreign >= 2 and foreign > english:
+        return False
+    if known:
+        long = [w for w in re.findall(r"[a-z]{5,}", text.lower())]
+        if len(long) >= 3 and sum(w in known for w in long) < 0.25 * len(long):
+            return False
+    return True

@@ -183,7 +183,7 @@ def multilingual_sims(emb: dict[str, np.ndarray], e5: np.ndarray, use: np.ndarra
     return (ma + sa * ((a - ma) / sa + (b - mb) / sb) * USE_MIX).astype(np.float32)
 
 
-def _multilingual_sims(emb: dict[str, np.ndarray], q: Query, base: str = "e5") -> np.ndarray:
+def _multilingual_sims(emb: dict[str, np.ndarray], q: Query) -> np.ndarray:
     return multilingual_sims(emb, q.e5, q.use)[:, 0]
 
 
