@@ -46,6 +46,7 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x .venv/bin/socfit ]
   exit 0
 fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements-pip.txt >&2
 .venv/bin/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.txt >&2
 if [ -f requirements-nodeps.txt ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps --require-hashes -r requirements-nodeps.txt >&2
