@@ -332,7 +332,9 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
                          ("multilingual_probe2.csv", "multilingual probe 2 (12 languages, 10 titles each; written by a "
                                                      "helper that never ran socfit)"),
                          ("niw_profiles.csv", "NIW profiles: title + duties in the person's words (written by a helper "
-                                              "that never ran socfit)")):
+                                              "that never ran socfit)"),
+                         ("niw_profiles2.csv", "NIW profiles 2 (120, 12 major groups, a third of the titles vague; "
+                                               "written by a helper that never ran socfit)")):
         if (evals / fname).is_file():
             sets.append((label, read_set(evals / fname), "plain"))
     sets.append(("O*NET reported titles (leave-one-out, 2,000 sampled)", reported_titles_set(coder), "loo"))

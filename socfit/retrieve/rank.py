@@ -38,7 +38,8 @@ from socfit.retrieve.mlp import MLP, RANK_COLS, Z_COLS
 from socfit.retrieve.probe import FLOOR
 
 FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior", "head",
-            "cover", "duty_c", "probe", "duty_p"]
+            "cover", "duty_c", "probe", "duty_p", "tasks"]
+TASKS_LOG_SCALE = math.log(200)  # feature ``tasks``: log(number of the code's O*NET tasks) / this
 PROBE_TOP = 5  # codes the title probe brings in as candidates
 USE_MIX = 0.5  # e5 and USE z-scores summed, times this (docs/coder.md step 3)
 K = 30
@@ -318,6 +319,11 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
         if duty_best:
             r[8] = duty_best.get(soc, 0.0)
             r[12] = duty_cent.get(soc, 0.0)
+            # a best-task cosine is a maximum over the code's tasks, and a code with 180 tasks (17-2199) has more
+            # chances of one close task than one with 15: the count lets the ranker discount that (session 18)
+            # (the full count even for tasks hidden in training: the gold code's lower count would give it away)
+            n = len(ix.task_rows(soc))
+            r[15] = math.log(n) / TASKS_LOG_SCALE if n > 0 else 0.0
         j = ix.soc_pos(soc) if lp is not None or dlp is not None else -1
         if lp is not None:
             r[13] = 1.0 - float(lp[j]) / FLOOR if j >= 0 else 0.0
