@@ -6,6 +6,7 @@ probabilities over the candidates, calibrated on held-out dictionary titles (see
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -215,7 +216,9 @@ class Coder:
         if not any(ch.isalpha() for ch in title):  # "12345", "!!!": nothing to code, only noise to rank
             raise InputError(f"title {title.strip()[:40]!r} has no words: give a job title (e.g. 'Data Scientist')")
         check_text(title, "the title")  # NUL, escape...: a binary paste or a broken export, not a job title
-        title = " ".join(title.split())
+        # full-width Latin ("Ｄａｔａ　Ｓｃｉｅｎｔｉｓｔ", typed with an East Asian keyboard) and ligatures read as the
+        # letters they are: unfolded, the language check took such a title for a foreign one (session 18)
+        title = " ".join(unicodedata.normalize("NFKC", title).split())
         if len(title) > MAX_TITLE:
             title = title[:MAX_TITLE]
             notes.append(f"title truncated to {MAX_TITLE} characters")

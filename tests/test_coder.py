@@ -241,6 +241,14 @@ def test_words_unknown_to_the_dictionary_switch_to_multilingual(coder):
     assert coder.code("Software Engineer").language == "en"
 
 
+def test_a_title_in_full_width_latin_letters_is_coded_as_the_english_title(coder):
+    """Typed with an East Asian keyboard, 'Ｓｏｆｔｗａｒｅ　Ｅｎｇｉｎｅｅｒ' is English: before session 18 the language check
+    saw non-ASCII letters and sent it to the multilingual encoder, without the filings' prior and conventions."""
+    wide, plain = coder.code("Ｓｏｆｔｗａｒｅ　Ｅｎｇｉｎｅｅｒ"), coder.code("Software Engineer")
+    assert wide.language == "en" and wide.normalized_title == plain.normalized_title
+    assert [c.soc_code for c in wide.candidates] == [c.soc_code for c in plain.candidates]
+
+
 def test_a_title_all_in_the_glossary_is_coded_as_its_english_reading(coder):
     r = coder.code("소프트웨어 엔지니어")
     assert r.language == "ko" and r.normalized_title == "software engineer"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from socfit.retrieve.normalize import is_vague, normalize_title
+from socfit.retrieve.normalize import is_ascii_english, is_vague, normalize_title
 
 
 @pytest.mark.parametrize("raw, norm", [
@@ -89,3 +89,15 @@ def test_a_duty_whose_long_words_are_mostly_unknown_english_is_not_english():
     assert not is_english_text("Merawat pasien di klinik umum setiap hari.", known)
     assert is_english_text("Design PyTorch models for GPU clusters.", known)  # jargon beside known words
     assert is_english_text("Treat patients.", known)  # fewer than three long words: not judged
+
+
+@pytest.mark.parametrize("title", ["Agent d'entretien", "Chef d\u2019équipe", "Tecnico dell'impianto",
+                                   "Technicien de l'environnement"])
+def test_a_french_or_italian_elision_marks_a_title_as_not_english(title):
+    """'Agent d'entretien' (cleaner) has one English-looking word, 'agent', and was coded as English (session 18)."""
+    assert not is_ascii_english(title)
+
+
+@pytest.mark.parametrize("title", ["Children's Librarian", "Driver's Helper", "Ladies' Tailor", "O'Reilly Parts Driver"])
+def test_an_english_possessive_or_name_is_not_taken_for_an_elision(title):
+    assert is_ascii_english(title)

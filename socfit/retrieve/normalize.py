@@ -282,8 +282,13 @@ def is_ascii_english(text: str) -> bool:
     """Cheap script/language hint: non-ASCII letters or common Spanish/French job words -> multilingual path."""
     if any(ord(ch) > 127 and ch.isalpha() for ch in text):
         return False
+    if _ELISION.search(text):  # French/Italian elision, never English: "Agent d'entretien", "Tecnico dell'impianto"
+        return False
     low = set(re.findall(r"[a-z]+", text.lower()))
     return not (low & FOREIGN_HINTS)
+
+
+_ELISION = re.compile(r"\b(?:d|l|qu|dell|all|nell|sull)['’][a-z]{3,}", re.IGNORECASE)
 
 
 FOREIGN_HINTS = {
