@@ -1,10 +1,13 @@
 """The title probe: soft targets by source weight, a fit that separates occupations, leave-one-out that never
 asks a model which saw the hidden title, and the saved file beside the pack (reused, or retrained when broken)."""
 
+import json
+
 import numpy as np
 import pytest
 
 from socfit.retrieve import probe
+from socfit.retrieve.normalize import normalize_title
 from socfit.retrieve.probe import TitleProbe, ensure_probe, fold_of, targets
 
 
@@ -142,3 +145,38 @@ def test_broken_saved_embeddings_are_computed_again(fixture_pack_path, tmp_path)
     ensure_embeddings(pack, again)
     assert np.allclose(again.emb["minilm"], good, atol=1e-5)
     assert np.load(saved).shape == good.shape  # and written whole again
+
+
+def test_dictionary_keys_are_saved_beside_the_pack_and_a_broken_file_is_normalised_again(fixture_pack_path, tmp_path,
+                                                                                         monkeypatch):
+    """Normalising ~78,000 titles was over half the coder's load (session 18): the keys are saved beside the pack and
+    reused; a cut file is ignored and written again, never a crash or a wrong index."""
+    import shutil
+
+    from socfit.pack import open_pack
+    from socfit.retrieve import index
+
+    shutil.copy(fixture_pack_path, tmp_path / "pack.sqlite")
+    pack = open_pack(tmp_path / "pack.sqlite")
+    fresh = index.build_index(pack, saved_keys=False)
+    first = index.build_index(pack)
+    saved = next(tmp_path.glob("pack.sqlite.norm-*.json"))
+    assert first.titles == fresh.titles and first.by_title == fresh.by_title
+
+    calls = []
+
+    def counted(title):
+        calls.append(title)
+        return normalize_title(title)
+
+    with monkeypatch.context() as m:
+        m.setattr(index, "normalize_title", counted)
+        index.residual_links(pack)
+        links_only = list(calls)
+        calls.clear()
+        assert index.build_index(pack).titles == fresh.titles
+    assert calls == links_only  # the saved keys served every dictionary title: only the SOC titles' heads were read
+    assert len(index._entries(pack)) > len(links_only)
+    saved.write_text(saved.read_text(encoding="utf-8")[:50], encoding="utf-8")  # a cut copy of the data folder
+    assert index.build_index(pack).titles == fresh.titles
+    assert len(json.loads(saved.read_text(encoding="utf-8"))) == len(index._entries(pack))  # written whole again
