@@ -211,14 +211,16 @@ class Coder:
     def _prepare(self, title: str, duties) -> tuple[str, str, list[str], list[str]]:
         notes: list[str] = []
         _check_types(title, duties)
-        if not title or not title.strip():
+        # full-width Latin ("Ｄａｔａ　Ｓｃｉｅｎｔｉｓｔ", typed with an East Asian keyboard), ligatures and circled letters read
+        # as the letters they are, before any check: unfolded, the language check took such a title for a foreign
+        # one, and "Ⓓⓐⓣⓐ" had "no words" (session 18)
+        title = unicodedata.normalize("NFKC", title or "")
+        if not title.strip():
             raise InputError("title is empty: give a job title (e.g. 'Data Scientist')")
         if not any(ch.isalpha() for ch in title):  # "12345", "!!!": nothing to code, only noise to rank
             raise InputError(f"title {title.strip()[:40]!r} has no words: give a job title (e.g. 'Data Scientist')")
         check_text(title, "the title")  # NUL, escape...: a binary paste or a broken export, not a job title
-        # full-width Latin ("Ｄａｔａ　Ｓｃｉｅｎｔｉｓｔ", typed with an East Asian keyboard) and ligatures read as the
-        # letters they are: unfolded, the language check took such a title for a foreign one (session 18)
-        title = " ".join(unicodedata.normalize("NFKC", title).split())
+        title = " ".join(title.split())
         if len(title) > MAX_TITLE:
             title = title[:MAX_TITLE]
             notes.append(f"title truncated to {MAX_TITLE} characters")

@@ -247,6 +247,10 @@ def test_a_title_in_full_width_latin_letters_is_coded_as_the_english_title(coder
     wide, plain = coder.code("Ｓｏｆｔｗａｒｅ　Ｅｎｇｉｎｅｅｒ"), coder.code("Software Engineer")
     assert wide.language == "en" and wide.normalized_title == plain.normalized_title
     assert [c.soc_code for c in wide.candidates] == [c.soc_code for c in plain.candidates]
+    circled = coder.code("Ⓢⓞⓕⓣⓦⓐⓡⓔ Ⓔⓝⓖⓘⓝⓔⓔⓡ")  # folded before the "no words" check, which refused it
+    assert circled.normalized_title == plain.normalized_title
+    with pytest.raises(InputError, match="has no words"):
+        coder.code("①②③")  # digits stay digits when folded
 
 
 def test_a_title_all_in_the_glossary_is_coded_as_its_english_reading(coder):

@@ -92,12 +92,13 @@ def test_a_duty_whose_long_words_are_mostly_unknown_english_is_not_english():
 
 
 @pytest.mark.parametrize("title", ["Agent d'entretien", "Chef d\u2019équipe", "Tecnico dell'impianto",
-                                   "Technicien de l'environnement"])
+                                   "Technicien de l'environnement", "Agent d'accueil"])
 def test_a_french_or_italian_elision_marks_a_title_as_not_english(title):
     """'Agent d'entretien' (cleaner) has one English-looking word, 'agent', and was coded as English (session 18)."""
     assert not is_ascii_english(title)
 
 
-@pytest.mark.parametrize("title", ["Children's Librarian", "Driver's Helper", "Ladies' Tailor", "O'Reilly Parts Driver"])
+@pytest.mark.parametrize("title", ["Children's Librarian", "Driver's Helper", "Ladies' Tailor", "O'Reilly Parts Driver",
+                                   "D'Agostino Store Clerk"])
 def test_an_english_possessive_or_name_is_not_taken_for_an_elision(title):
     assert is_ascii_english(title)

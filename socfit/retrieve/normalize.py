@@ -283,12 +283,12 @@ def is_ascii_english(text: str) -> bool:
     if any(ord(ch) > 127 and ch.isalpha() for ch in text):
         return False
     if _ELISION.search(text):  # French/Italian elision, never English: "Agent d'entretien", "Tecnico dell'impianto"
-        return False
+        return False  # (a capital after it is a surname, often an employer's: "D'Agostino Store Clerk" stays English)
     low = set(re.findall(r"[a-z]+", text.lower()))
     return not (low & FOREIGN_HINTS)
 
 
-_ELISION = re.compile(r"\b(?:d|l|qu|dell|all|nell|sull)['’][a-z]{3,}", re.IGNORECASE)
+_ELISION = re.compile(r"\b(?i:d|l|qu|dell|all|nell|sull)['’][a-zà-ÿ]{3,}")
 
 
 FOREIGN_HINTS = {
