@@ -315,6 +315,7 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
     coder = Coder(pack)
     coder.code("warm up")
     load_s = time.perf_counter() - t0
+    query_model = coder.minilm.name + (f" (float: {coder.minilm.fallback})" if getattr(coder.minilm, "fallback", "") else "")
     fuzzy = FuzzyBaseline(coder)
     lines = [f"Date: {dt.date.today()}  ", f"Machine: {machine()}  ", "Command: `socfit bench`", "",
              "| set | n | top-1 | top-3 | top-5 | 2-digit top-1 | fuzzy O*NET top-1 | fuzzy top-5 |",
@@ -419,5 +420,6 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
               f"| {sps:,.0f} |",
               f"| single query latency, warm | p50 {lat[len(lat) // 2]:.1f} ms, p95 {lat[int(len(lat) * .95)]:.1f} ms |",
               f"| pack + index + models load (embeddings cached) | {load_s:.2f} s |",
+              f"| query encoder (titles the dictionary lacks, duties) | {query_model} |",
               f"| peak memory (RSS) | {rss:,.0f} MiB |"]
     return "\n".join(lines)

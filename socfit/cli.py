@@ -71,6 +71,10 @@ def data_build(
             task = prog.add_task("embedding", total=1)
             get_index(open_pack(dest), ("minilm", "e5", "use"),
                       say=lambda d, i, n: prog.update(task, description=d, completed=i, total=n))
+            from socfit.retrieve.encoders import get_encoder
+
+            prog.update(task, description="query encoder (int8 MiniLM)")
+            get_encoder("minilm-query").load()  # derives and caches the int8 model now, not at the first query
         out.print(f"Embeddings ready beside the pack in {time.perf_counter() - t:.0f} s (reused when the data are unchanged)")
 
 

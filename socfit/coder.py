@@ -105,7 +105,9 @@ class Coder:
         self.conventions = conventions.load()
         from socfit.retrieve.encoders import get_encoder
 
-        self.minilm = get_encoder("minilm")
+        # Query text (titles the dictionary lacks, duty statements): the pack's MiniLM multiplied in int8, ~1.8x
+        # faster than the float model that embedded the dictionary and the tasks (quantize.py, docs/coder.md).
+        self.minilm = get_encoder("minilm-query")
         self._memo: dict[tuple, CodeResult] = {}
         self.e5 = get_encoder("e5") if multilingual else None
         self.use = get_encoder("use") if multilingual else None

