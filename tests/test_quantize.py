@@ -11,6 +11,7 @@ ort = pytest.importorskip("onnxruntime")
 
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
+from socfit.errors import SocfitError  # noqa: E402
 from socfit.retrieve import encoders, quantize  # noqa: E402
 
 VNNI = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_vnni\n"
@@ -59,8 +60,13 @@ def test_environment_can_force_the_float_model_and_a_bad_value_is_named(monkeypa
     monkeypatch.setenv("SOCFIT_QUERY_MODEL", "float")
     assert quantize.wanted() == (False, "SOCFIT_QUERY_MODEL=float")
     monkeypatch.setenv("SOCFIT_QUERY_MODEL", "fast")
-    use, why = quantize.wanted()
-    assert not use and "'fast'" in why
+    with pytest.raises(SocfitError, match="'fast' is not one of auto, int8, float"):
+        quantize.wanted()
+    with pytest.raises(SocfitError, match="'fast'"):  # the encoder (so the coder, the CLI) refuses it too
+        encoders.MiniLMQueryEncoder()
+    monkeypatch.setenv("SOCFIT_QUERY_MODEL", " ")  # blank is unset: auto
+    monkeypatch.setattr(quantize, "int8_products_exact", lambda *a: True)
+    assert quantize.wanted() == (True, "")
     monkeypatch.setenv("SOCFIT_QUERY_MODEL", "int8")  # forced: even where the CPU check would refuse
     monkeypatch.setattr(quantize, "int8_products_exact", lambda *a: False)
     assert quantize.wanted() == (True, "")
