@@ -345,7 +345,9 @@ class Coder:
         raw_ids = self.__dict__.get("_raw_ids")
         if raw_ids is None:  # evidence quotes dictionary titles as written: look them up, not re-normalise
             raw_ids = self._raw_ids = {r: i for i, r in enumerate(self.ix.raw)}
-        for text, _, _ in ev:
+        for text, src, _ in ev:
+            if src == "filing conventions":  # a sentence about filings, not a dictionary title
+                continue
             i = raw_ids.get(text)
             if i is None:
                 i = self.ix.by_title.get(normalize_title(text))

@@ -87,6 +87,53 @@ def test_two_word_rows_that_send_filings_to_the_same_code_both_count():
         pytest.approx(p.tolist())
 
 
+def test_sparse_arithmetic_matches_the_dense_formula_on_a_random_table():
+    """The table is applied sparsely (rows and word rows gathered into one sum): it must give what the
+    docstring's dense formula gives, with many codes, words and movers at once."""
+    import random
+
+    import numpy as np
+
+    rng = random.Random(11)
+    codes = [f"c{i}" for i in range(40)]
+    words = ["w0", "w1", "w2", "w3"]
+    counts = {p: {c: rng.uniform(0.1, 5) for c in rng.sample(codes, 4)} for p in codes[:30]}
+    counts.update({f"{p}|{w}": {c: rng.uniform(0.1, 3) for c in rng.sample(codes, 3)}
+                   for p in codes[:30] for w in words if rng.random() < 0.4})
+    conv = Conventions(counts, lam=0.7, alpha=2.0, beta=3.0)
+    socs = rng.sample(codes, 25)
+    q = np.array([rng.random() for _ in socs])
+    q /= q.sum()
+    title_words = frozenset({"w1", "w3", "nowhere"})
+
+    def dense(c: str, p: str) -> float:  # T'(c | p, words)
+        row = counts.get(p)
+        if row is None:
+            return 1.0 if c == p else 0.0
+        t = (row.get(c, 0.0) + conv.alpha * (c == p)) / (sum(row.values()) + conv.alpha)
+        num, den = t, 1.0
+        for w in title_words:
+            r = counts.get(f"{p}|{w}")
+            if r:
+                n = sum(r.values())
+                g = n / (n + conv.beta)
+                num, den = num + g * r.get(c, 0.0) / n, den + g
+        return num / den
+
+    want = {c: (1 - conv.lam) * q[i] if s in counts else q[i] for i, (c, s) in enumerate(zip(socs, socs))}
+    for i, p in enumerate(socs):
+        if p in counts:
+            for c in codes:
+                want[c] = want.get(c, 0.0) + conv.lam * q[i] * dense(c, p)
+    got_socs, got_p, _ = conv.apply(socs, q, words=title_words)
+    got = dict(zip(got_socs, got_p))
+    assert got_socs[:25] == socs
+    for c, v in want.items():
+        assert got.get(c, 0.0) == pytest.approx(v, abs=2e-5)  # codes under MIN_ADDED are not brought in
+    best = max((q[i] * dense("c5", p), p) for i, p in enumerate(socs) if p in counts and p != "c5")
+    assert conv.source(socs, q, "c5", title_words) == best[1]
+
+
 def test_minus_takes_a_folds_counts_out_exactly():
     total = add({}, {"a": {"b": 1.0, "c": 0.5}})
     fold = {"a": {"b": 1.0}}

@@ -23,3 +23,51 @@ def test_multilingual_cosines_average_e5_and_use_on_e5s_scale():
     assert both.shape == (50, 2) and np.allclose(both[:, 0], got, atol=1e-5)
     # vectors for another set of titles (a pack built before USE was added) are not mixed in
     assert np.array_equal(rank._multilingual_sims({"e5": e5, "use": use[:10]}, q), a)
+
+
+def _tiny_index():
+    from socfit.retrieve.index import TitleIndex
+
+    titles = ["data scientist", "data engineer", "research scientist", "engineer"]
+    codes = [{"15-2051": (1.0, "15-2051.00", "onet_title")}, {"15-1252": (0.6, "15-1252.00", "alternate")},
+             {"19-1029": (0.7, "19-1029.00", "reported"), "15-2051": (0.6, "15-2051.00", "alternate")},
+             {"17-2199": (0.5, "17-2199.00", "short")}]
+    post: dict[str, list[int]] = {}
+    for i, t in enumerate(titles):
+        for tok in set(t.split()):
+            post.setdefault(tok, []).append(i)
+    postings = {k: np.asarray(v, np.int32) for k, v in post.items()}
+    idf = {"data": 0.5, "scientist": 0.5, "engineer": 0.5, "research": 1.2}
+    heads = {"15-2051": {"scientist": 2}, "19-1029": {"scientist": 1}, "15-1252": {"engineer": 1},
+             "17-2199": {"engineer": 1}}
+    vocab = {"15-2051": {"data": 1, "scientist": 2, "research": 1}, "19-1029": {"research": 1, "scientist": 1},
+             "15-1252": {"data": 1, "engineer": 1}, "17-2199": {"engineer": 1}}
+    return TitleIndex(titles, titles, codes, {t: i for i, t in enumerate(titles)}, postings, idf,
+                      np.array([len(t.split()) for t in titles], np.float32), ["15-1252", "15-2051", "17-2199"],
+                      {}, {}, {"15-2051": 0.8, "15-1252": 0.9}, heads=heads, vocab=vocab)
+
+
+def test_per_code_columns_count_the_title_words_and_take_a_hidden_titles_own_counts_out():
+    ix = _tiny_index()
+    col = {f: k for k, f in enumerate(rank.FEATURES)}
+    q = rank.Query("Research Scientist", "research scientist", None, None, None)
+    socs, X, _ = rank.features(ix, q)
+    got = {s: X[k] for k, s in enumerate(socs)}
+    assert got["19-1029"][col["prior"]] == 0.5  # a code without employment figures: the neutral prior
+    assert got["15-2051"][col["prior"]] == pytest.approx(0.8)
+    assert got["15-2051"][col["head"]] == pytest.approx(np.log1p(2) / 4)  # two of its titles end in "scientist"
+    assert got["15-2051"][col["cover"]] == pytest.approx(1.0)  # both words, IDF-weighted
+    # leave-one-out: "research scientist" hidden (19-1029's only title: no longer a candidate); its counts
+    # leave 15-2051's too
+    socs, X, _ = rank.features(ix, rank.Query("Research Scientist", "research scientist", None, None, None,
+                                              exclude=2))
+    got = {s: X[k] for k, s in enumerate(socs)}
+    assert "19-1029" not in got
+    assert got["15-2051"][col["head"]] == pytest.approx(np.log1p(1) / 4)
+    assert got["15-2051"][col["cover"]] == pytest.approx(0.5 / 1.7)  # "research" was only in the hidden title
+    # a repeated word counts each time, as in the title
+    socs, X, _ = rank.features(ix, rank.Query("Data Data Engineer", "data data engineer", None, None, None))
+    got = {s: X[k] for k, s in enumerate(socs)}
+    assert got["15-2051"][col["cover"]] == pytest.approx(1.0 / 1.5)
+    assert got["17-2199"][col["cover"]] == pytest.approx(0.5 / 1.5) and got["15-1252"][col["cover"]] == 1.0
+    assert got["15-2051"][col["head"]] == 0.0  # none of its titles ends in "engineer"

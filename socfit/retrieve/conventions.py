@@ -82,45 +82,79 @@ class Conventions:
             cached = self.__dict__["_cache"] = (at, codes, T)
         return cached
 
-    def _word_rows(self) -> dict[str, dict[str, tuple[float, np.ndarray, np.ndarray]]]:
-        """code -> word -> (n, columns, counts) of its word rows as arrays; built once (a title's words are looked
-        up for every code it passes mass from, tens of thousands of times in a batch)."""
+    def _word_rows(self) -> dict[str, dict[str, tuple[float, np.ndarray, np.ndarray, dict[int, float]]]]:
+        """word -> code -> (g, columns, g * R_w values, the same as a dict) of the word rows; built once (a
+        title's words are looked up for every code it passes mass from, tens of thousands of times in a batch).
+        ``g = n / (n + beta)`` is the row's say and ``R_w`` the row normalised by its count ``n``."""
         cached = self.__dict__.get("_word_cache")
         if cached is None:
             at = self._matrix()[0]
             cached = {}
             for key, r in self.counts.items():
-                if "|" not in key or not r:
+                if "|" not in key or not r or self.beta is None:
                     continue
                 n = sum(r.values())
                 if n > 0:
                     p, w = key.split("|", 1)
-                    cached.setdefault(p, {})[w] = (n, np.array([at[c] for c in r], np.int64),
-                                                   np.array(list(r.values()), np.float64))
+                    g = n / (n + self.beta)
+                    cols = np.array([at[c] for c in r], np.int64)
+                    vals = g * np.array(list(r.values()), np.float64) / n
+                    cached.setdefault(w, {})[p] = (g, cols, vals, dict(zip(cols.tolist(), vals.tolist())))
             self.__dict__["_word_cache"] = cached
         return cached
 
-    def _rows(self, ps: list[str], words) -> np.ndarray:
-        """T(. | p) for each code in ``ps``, each turned by the word rows of the title's ``words``."""
-        at, _, T = self._matrix()
-        R = T[[at[p] for p in ps]]
+    def _experts(self, ps: list[str], words) -> tuple[np.ndarray, list[tuple[int, tuple]]]:
+        """For codes ``ps``: each row's normaliser ``1 + sum g`` and the (row, word row) pairs that turn it.
+        T'(. | p) = (T(. | p) + sum of the word rows) / normaliser, kept sparse: a title has a few words, and
+        copying dense rows to add them cost more than the rest of the conventions together (session 20)."""
+        total = np.ones(len(ps))
+        pairs: list[tuple[int, tuple]] = []
         if self.beta is None or not words:
-            return R
-        by_code = self._word_rows()
-        for k, p in enumerate(ps):
-            mine = by_code.get(p)
+            return total, pairs
+        by_word = self._word_rows()
+        at: dict[str, int] | None = None
+        for w in words:
+            mine = by_word.get(w)
             if not mine:
                 continue
-            experts = [mine[w] for w in words if w in mine]
-            if not experts:
-                continue
-            row, total = R[k].copy(), 1.0
-            for n, cols, vals in experts:
-                g = n / (n + self.beta)
-                row[cols] += g * vals / n  # the columns of one row are distinct: one add each
-                total += g
-            R[k] = row / total
-        return R
+            if at is None:
+                at = {p: k for k, p in enumerate(ps)}
+            for p in at.keys() & mine.keys():
+                e = mine[p]
+                pairs.append((at[p], e))
+                total[at[p]] += e[0]
+        return total, pairs
+
+    def _spread(self, ps: list[str], m: np.ndarray, words) -> np.ndarray:
+        """``m @ T'`` over the rows of ``ps``: the mass each code of the table receives when code ``ps[k]``
+        passes on ``m[k]``."""
+        at, codes, _ = self._matrix()
+        sparse = self._sparse_rows()
+        total, pairs = self._experts(ps, words)
+        scale = m / total
+        # T's rows are sparse (24 of 646 codes on average): every row, the word rows with them, in one bincount
+        parts = [sparse[at[p]] for p in ps] + [e[1:3] for _, e in pairs]
+        ks = list(range(len(ps))) + [k for k, _ in pairs]
+        cols = np.concatenate([c for c, _ in parts])
+        vals = np.concatenate([v for _, v in parts]) * np.repeat(scale[ks], [len(c) for c, _ in parts])
+        return np.bincount(cols, weights=vals, minlength=len(codes))
+
+    def _sparse_rows(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """T's rows as (columns, values) of their non-zero entries; built once."""
+        cached = self.__dict__.get("_sparse_cache")
+        if cached is None:
+            T = self._matrix()[2]
+            cached = self.__dict__["_sparse_cache"] = [(np.flatnonzero(r), r[np.flatnonzero(r)]) for r in T]
+        return cached
+
+    def _column(self, ps: list[str], words, col: int) -> np.ndarray:
+        """T'(code ``col`` | p) for each code in ``ps``."""
+        at, _, T = self._matrix()
+        total, pairs = self._experts(ps, words)
+        out = T[[at[p] for p in ps], col].copy()
+        for k, e in pairs:
+            out[k] += e[3].get(col, 0.0)
+        return out / total
 
     def apply(self, socs: list[str], probs, stay=None, words=()) -> tuple[list[str], np.ndarray, np.ndarray]:
         """New (codes, probabilities, moved) for the coder's ``socs`` and ``probs``: codes the table brings in
@@ -138,7 +172,7 @@ class Conventions:
         if stay is not None:
             m = m * (1.0 - np.clip(np.asarray(stay, dtype=np.float64)[rows], 0.0, 1.0))
         new[rows] -= m
-        spread = m @ self._rows([socs[i] for i in rows], words)  # mass arriving at each code of the table
+        spread = self._spread([socs[i] for i in rows], m, words)  # mass arriving at each code of the table
         col = np.array([at.get(s, -1) for s in socs])
         known = col >= 0
         new[known] += spread[col[known]]
@@ -155,7 +189,7 @@ class Conventions:
         rows = [i for i in self._movers(socs, q) if socs[i] != code]
         if not rows or code not in at:
             return None
-        gain = q[rows] * self._rows([socs[i] for i in rows], words)[:, at[code]]
+        gain = q[rows] * self._column([socs[i] for i in rows], words, at[code])
         return socs[rows[int(np.argmax(gain))]] if gain.max() > 0 else None
 
     def words_for(self, p: str, code: str, words, k: int = 2) -> list[str]:

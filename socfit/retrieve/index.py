@@ -44,6 +44,32 @@ def _nbytes(cache: dict) -> int:
 
 
 @dataclass
+class SocTables:
+    """``TitleIndex.soc_tables``: codes -> slots, and per slot the prior, the position in ``soc_list`` (-1 when
+    not there), and per token the slots (and counts) of the codes whose titles end in it (``heads``) or hold it
+    (``vocab``)."""
+
+    pos: dict[str, int]
+    unknown: int  # the slot of a code none of the tables knows
+    prior: np.ndarray
+    soc_list_pos: np.ndarray
+    heads: dict[str, tuple[np.ndarray, np.ndarray]]
+    vocab: dict[str, tuple[np.ndarray, np.ndarray]]
+
+    def slots(self, socs: list[str]) -> np.ndarray:
+        get, unknown = self.pos.get, self.unknown
+        return np.fromiter((get(s, unknown) for s in socs), np.int64, len(socs))
+
+    def counts(self, table: dict[str, tuple[np.ndarray, np.ndarray]], tok: str, slots: np.ndarray) -> np.ndarray:
+        """How many titles of each slot's code ``tok`` counts in ``table`` (heads or vocab)."""
+        full = np.zeros(self.unknown + 1)
+        got = table.get(tok)
+        if got is not None:
+            full[got[0]] = got[1]
+        return full[slots]
+
+
+@dataclass
 class TitleIndex:
     titles: list[str]  # unique normalised titles
     raw: list[str]  # one readable form of each
@@ -173,6 +199,33 @@ class TitleIndex:
         if not hasattr(self, "_soc_pos"):
             self._soc_pos = {s: i for i, s in enumerate(self.soc_list)}
         return self._soc_pos.get(soc, -1)
+
+    def soc_tables(self) -> "SocTables":
+        """Per-code lookups as arrays (built once), so the ranker fills a query's per-code features for all its
+        candidates with a few array operations instead of a Python loop over them (session 20)."""
+        got = self.__dict__.get("_soc_tables")
+        if got is None:
+            socs = list(dict.fromkeys([*self.soc_list, *self.task_socs, *self.prior, *self.heads, *self.vocab,
+                                       *(s for c in self.codes for s in c)]))
+            pos = {s: k for k, s in enumerate(socs)}
+            n = len(socs) + 1  # the last slot: a code none of the tables knows (defaults)
+            prior = np.full(n, 0.5)
+            prior[[pos[s] for s in self.prior]] = list(self.prior.values())
+            soc_list_pos = np.full(n, -1, np.int64)
+            soc_list_pos[[pos[s] for s in self.soc_list]] = np.arange(len(self.soc_list))
+
+            def invert(table: dict[str, dict[str, int]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+                inv: dict[str, tuple[list[int], list[int]]] = {}
+                for soc, counts in table.items():
+                    for tok, c in counts.items():
+                        ks, cs = inv.setdefault(tok, ([], []))
+                        ks.append(pos[soc])
+                        cs.append(c)
+                return {t: (np.asarray(ks, np.int64), np.asarray(cs, np.float64)) for t, (ks, cs) in inv.items()}
+
+            got = self._soc_tables = SocTables(pos, len(socs), prior, soc_list_pos, invert(self.heads),
+                                               invert(self.vocab))
+        return got
 
     def task_centroids(self) -> np.ndarray:
         """Per SOC (in ``task_socs`` order): the normalised mean of its task embeddings (MiniLM)."""
@@ -383,6 +436,8 @@ def bm25(ix: TitleIndex, query_tokens: list[str], k1: float = 1.2, b: float = 0.
         vals.append(w)
     if not ids:
         return np.zeros(0, np.int32), np.zeros(0, np.float32)
+    if len(ids) == 1:  # one known word: its postings are already sorted and distinct
+        return ids[0], vals[0].astype(np.float32)
     allids = np.concatenate(ids)
     uniq, inv = np.unique(allids, return_inverse=True)
     return uniq, np.bincount(inv, weights=np.concatenate(vals)).astype(np.float32)

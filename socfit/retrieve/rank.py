@@ -191,8 +191,9 @@ def _multilingual_sims(emb: dict[str, np.ndarray], q: Query) -> np.ndarray:
 def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
     """Candidate codes, their feature matrix, and evidence (matched titles) per code.
 
-    Rows are plain Python lists while they are filled (much cheaper per element than NumPy scalars) and become
-    one float32 matrix at the end."""
+    Rows are plain Python lists while the retrieval loops fill them (much cheaper per element than NumPy
+    scalars) and become one float32 matrix at the end, where the per-code columns (occ, prior, head, cover,
+    probes, duties) are filled for all candidates at once."""
     feats: dict[str, list[float]] = {}
     evidence: dict[str, list[tuple[str, str, float]]] = {}
     nf = len(FEATURES)
@@ -204,7 +205,8 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
             evidence[soc] = []
         return r
 
-    codes, raw = ix.codes, ix.raw
+    codes, raw, get = ix.codes, ix.raw, feats.get
+    occ_arr, n_occ = None, 0
     exact = None if q.foreign else ix.by_title.get(q.norm)
     if exact is not None and exact != q.exclude:
         n = len(codes[exact])
@@ -225,7 +227,7 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
             rel = b / best
             vote = rel ** 4 / (1 + rank) ** 0.5
             for soc, (w, onet, src) in codes[j].items():
-                r = row(soc)
+                r = get(soc) or row(soc)  # a row is a non-empty list: a call only for a new code
                 if rel * w > r[4]:
                     r[4] = rel * w
                 r[5] += vote * w
@@ -242,20 +244,18 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
         for i, s in zip(top_ids, top_sims):
             e = math.exp((s - 1) * 10)
             for soc, (w, onet, src) in codes[i].items():
-                r = row(soc)
+                r = get(soc) or row(soc)
                 if s * w > r[2]:
                     r[2] = s * w
                 r[3] += e * w
-                if s > 0.5 and len(evidence[soc]) < 3 and all(m[0] != raw[i] for m in evidence[soc]):
-                    evidence[soc].append((raw[i], src, s))
+                if s > 0.5:
+                    seen = evidence[soc]
+                    if len(seen) < 3 and all(m[0] != raw[i] for m in seen):
+                        seen.append((raw[i], src, s))
         occ_arr = ix.occ_emb["minilm"] @ q.vec
-        occ = occ_arr.tolist()
-        pos = ix.soc_pos
-        for soc, r in feats.items():
-            j = pos(soc)
-            r[6] = occ[j] if j >= 0 else 0.0
+        n_occ = len(feats)  # these codes get their SOC-title cosine at the end, all at once
         for j in _top(occ_arr, 5).tolist():
-            row(ix.soc_list[j])[6] = occ[j]
+            row(ix.soc_list[j])[6] = float(occ_arr[j])
 
     if q.foreign and q.e5 is not None and "e5" in ix.occ_emb:  # SOC titles in the multilingual space
         occ = _multilingual_sims(ix.occ_emb, q)
@@ -303,34 +303,41 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
         for j in _top(lp, PROBE_TOP).tolist():
             row(ix.soc_list[j])
 
+    socs = list(feats)
+    if not socs:
+        return socs, np.zeros((0, nf)), evidence
+    X = np.array(list(feats.values()), dtype=np.float32)
+    tables = ix.soc_tables()
+    slots = tables.slots(socs)
+    at = tables.soc_list_pos[slots]  # position in soc_list (the probes' and the SOC-title vectors' order), or -1
+    known = at >= 0
+    if occ_arr is not None:  # the codes ranked before the SOC titles brought their own in
+        X[:n_occ, 6] = np.where(known[:n_occ], occ_arr[at[:n_occ]], 0.0)
     toks = [] if q.foreign else q.norm.split()
-    head = toks[-1] if toks else ""
     idf = [ix.idf.get(t, 0.0) for t in toks]
     total = sum(idf) or 1.0
     hidden = codes[q.exclude] if q.exclude is not None else {}  # leave-one-out: remove its own counts
-    prior, heads, vocab = ix.prior, ix.heads, ix.vocab
-    for soc, r in feats.items():
-        r[9] = prior.get(soc, 0.5)
-        own = 1 if soc in hidden else 0
-        h = heads.get(soc, {}).get(head, 0) - own
-        r[10] = math.log1p(h) / 4.0 if h > 0 else 0.0
-        v = vocab.get(soc, {})
-        r[11] = sum(w for t, w in zip(toks, idf) if v.get(t, 0) - own > 0) / total
-        if duty_best:
-            r[8] = duty_best.get(soc, 0.0)
-            r[12] = duty_cent.get(soc, 0.0)
-            # a best-task cosine is a maximum over the code's tasks, and a code with 180 tasks (17-2199) has more
-            # chances of one close task than one with 15: the count lets the ranker discount that (session 18)
-            # (the full count even for tasks hidden in training: the gold code's lower count would give it away)
-            n = len(ix.task_rows(soc))
-            r[15] = math.log(n) / TASKS_LOG_SCALE if n > 0 else 0.0
-        j = ix.soc_pos(soc) if lp is not None or dlp is not None else -1
-        if lp is not None:
-            r[13] = 1.0 - float(lp[j]) / FLOOR if j >= 0 else 0.0
-        if dlp is not None:
-            r[14] = 1.0 - float(dlp[j]) / FLOOR if j >= 0 else 0.0
-    socs = list(feats)
-    return socs, np.array(list(feats.values()), dtype=np.float32) if socs else np.zeros((0, nf)), evidence
+    own = np.array([1.0 if s in hidden else 0.0 for s in socs]) if hidden else np.zeros(len(socs))
+    X[:, 9] = tables.prior[slots]
+    h = tables.counts(tables.heads, toks[-1] if toks else "", slots) - own
+    X[:, 10] = np.where(h > 0, np.log1p(np.maximum(h, 0.0)) / 4.0, 0.0)
+    cover = np.zeros(len(socs))
+    for t, w in zip(toks, idf):  # in the title's order, as the sum it replaces (same float result)
+        cover += w * (tables.counts(tables.vocab, t, slots) - own > 0)
+    X[:, 11] = cover / total
+    if duty_best:
+        X[:, 8] = [duty_best.get(soc, 0.0) for soc in socs]
+        X[:, 12] = [duty_cent.get(soc, 0.0) for soc in socs]
+        # a best-task cosine is a maximum over the code's tasks, and a code with 180 tasks (17-2199) has more
+        # chances of one close task than one with 15: the count lets the ranker discount that (session 18)
+        # (the full count even for tasks hidden in training: the gold code's lower count would give it away)
+        n_tasks = [len(ix.task_rows(soc)) for soc in socs]
+        X[:, 15] = [math.log(n) / TASKS_LOG_SCALE if n > 0 else 0.0 for n in n_tasks]
+    if lp is not None:
+        X[:, 13] = np.where(known, 1.0 - lp[at].astype(np.float64) / FLOOR, 0.0)
+    if dlp is not None:
+        X[:, 14] = np.where(known, 1.0 - dlp[at].astype(np.float64) / FLOOR, 0.0)
+    return socs, X, evidence
 
 
 def score(X: np.ndarray, w, bias: np.ndarray | None = None) -> np.ndarray:
