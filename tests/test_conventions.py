@@ -244,3 +244,25 @@ def test_shipped_table_moves_no_title_three_job_zones(real_pack):
            if p[:7] in mean and c in mean and abs(mean[p[:7]] - mean[c]) >= 3]
     assert not far
     assert "31-1122" not in conventions.load().counts["11-1011"]
+
+
+def test_scores_are_the_same_to_the_last_bit_whatever_the_string_hashing():
+    """Word rows are summed in a sorted order: two processes with different hash seeds agree exactly."""
+    import subprocess
+    import sys
+
+    script = (
+        "import random\n"
+        "from socfit.retrieve.conventions import Conventions\n"
+        "rng = random.Random(5)\n"
+        "codes = [f'c{i}' for i in range(30)]\n"
+        "counts = {p: {c: rng.uniform(0.1, 5) for c in rng.sample(codes, 5)} for p in codes}\n"
+        "counts.update({f'{p}|{w}': {c: rng.uniform(0.1, 3) for c in rng.sample(codes, 4)}\n"
+        "               for p in codes for w in ('alpha', 'beta', 'gamma', 'delta')})\n"
+        "conv = Conventions(counts, lam=0.8, alpha=2.0, beta=1.0)\n"
+        "q = [rng.random() for _ in codes]\n"
+        "print(conv.apply(codes, [x / sum(q) for x in q], words=frozenset({'alpha', 'beta', 'gamma', 'delta'}))[1].tobytes().hex())\n"
+    )
+    outs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outs) == 1 and len(next(iter(outs))) > 100

@@ -113,16 +113,18 @@ class Conventions:
             return total, pairs
         by_word = self._word_rows()
         at: dict[str, int] | None = None
-        for w in words:
+        # sorted, words and rows: the sums then run in one order whatever the process's string hashing, so a
+        # title gets the same scores to the last bit in every run
+        for w in sorted(words):
             mine = by_word.get(w)
             if not mine:
                 continue
             if at is None:
                 at = {p: k for k, p in enumerate(ps)}
-            for p in at.keys() & mine.keys():
-                e = mine[p]
-                pairs.append((at[p], e))
-                total[at[p]] += e[0]
+            for k in sorted(at[p] for p in at.keys() & mine.keys()):
+                e = mine[ps[k]]
+                pairs.append((k, e))
+                total[k] += e[0]
         return total, pairs
 
     def _spread(self, ps: list[str], m: np.ndarray, words) -> np.ndarray:

@@ -425,7 +425,7 @@ def bm25(ix: TitleIndex, query_tokens: list[str], k1: float = 1.2, b: float = 0.
     # a token's term weights depend on nothing but the token: computed once ("laborer" has thousands of titles)
     weights = ix.__dict__.setdefault("_bm25_weights", {})
     ids, vals = [], []
-    for tok in set(query_tokens):
+    for tok in sorted(set(query_tokens)):  # sorted: the sums run in one order in every process
         p = ix.postings.get(tok)
         if p is None:
             continue
