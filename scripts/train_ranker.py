@@ -10,7 +10,7 @@ small L2 penalty; the softmax output is the calibrated score. With duties, a sma
 (socfit/retrieve/mlp.py) is fit on the same examples and is the one used; the linear duties weights are kept
 beside it (they name what each feature does, and serve when ranker.json has no MLP).
 
-usage: .venv/bin/python scripts/train_ranker.py [--n 6000] [--seed 1] [--check-mlp]
+usage: .venv/bin/python scripts/train_ranker.py [--n 6000] [--seed 1] [--check-mlp] [--multilingual] [--duties-only]
 """
 
 from __future__ import annotations
@@ -130,7 +130,11 @@ def main() -> None:
                     help="also refit the multilingual weights (kept from the last fit by default: see below)")
     ap.add_argument("--check-mlp", action="store_true",
                     help="also fit the duties MLP on 80%% of the examples and print its top-1 on the rest")
+    ap.add_argument("--duties-only", action="store_true",
+                    help="refit only the duties weight sets and networks; every other number of ranker.json (the "
+                         "title weights, the temperature calibrate.py fit) is kept, so title-only results do not move")
     a = ap.parse_args()
+    rank.load_mlps = dict  # training reads features only: networks fit for another feature set must not stop it
     coder = Coder(get_pack())
     rows = examples(coder, a.n, a.seed)
     weights = {}
@@ -148,7 +152,7 @@ def main() -> None:
                                              ("weights_multilingual", True, False, False),
                                              ("weights_duties", False, True, False),
                                              ("weights_duties_vague", False, True, True)):
-        if key == "weights_multilingual" and keep_ml:
+        if key == "weights_multilingual" and keep_ml or a.duties_only and not with_duties:
             continue
         Xs, ys, miss = collect(coder, rows[:3000] if with_duties and not vague else rows, with_e5, with_duties,
                                vague)
@@ -168,6 +172,12 @@ def main() -> None:
             weights["mlp_" + key.removeprefix("weights_")] = mlp.fit(Xs, ys).to_dict()
         if key == "weights":
             n_en, miss_en = len(Xs), miss
+    if a.duties_only:
+        out = {**previous, **weights, "features": rank.FEATURES,
+               "duties_refit": f"{dt.date.today()} (--duties-only; pack {coder.pack.pack_id})"}
+        path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps({k: v for k, v in weights.items() if not k.startswith("mlp_")}, indent=2))
+        return
     out = {"features": rank.FEATURES, **weights, "temperature": 1.0,
            "trained_on": f"{n_en} O*NET reported + BLS DMTF titles, leave-one-out",
            "candidate_recall": round(n_en / (n_en + miss_en), 4), "date": str(dt.date.today()),

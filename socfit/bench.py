@@ -335,7 +335,14 @@ def run(dev_dir: Path | None, pack, write_preds: Path | None = None) -> str:
                          ("niw_profiles.csv", "NIW profiles: title + duties in the person's words (written by a helper "
                                               "that never ran socfit)"),
                          ("niw_profiles2.csv", "NIW profiles 2 (120, 12 major groups, a third of the titles vague; "
-                                               "written by a helper that never ran socfit)")):
+                                               "written by a helper that never ran socfit)"),
+                         # session 21: a third blind round of each, written before any tuning of that session
+                         ("reworded_probe3.csv", "reworded English probe 3 (120 titles, 5-6 per major group; blind, "
+                                                 "session 21)"),
+                         ("multilingual_probe3.csv", "multilingual probe 3 (12 languages incl. vi, ru, pl, tr; blind, "
+                                                     "session 21)"),
+                         ("niw_profiles3.csv", "NIW profiles 3 (120, 14 major groups, a third vague or foreign-style "
+                                               "titles; blind, session 21)")):
         if (evals / fname).is_file():
             sets.append((label, read_set(evals / fname), "plain"))
     sets.append(("O*NET reported titles (leave-one-out, 2,000 sampled)", reported_titles_set(coder), "loo"))

@@ -170,10 +170,15 @@ class Coder:
             spans.append((at, at + len(p[2])))
             at += len(p[2])
         with_duties = [i for i, (a, b) in enumerate(spans) if b > a]
-        tsims = {}
-        if len(with_duties) > 1:  # one pass over the task matrix for the batch
-            got = self.ix.task_sims_batch([dvecs[spans[i][0]:spans[i][1]] for i in with_duties])
-            tsims = dict(zip(with_duties, got))
+        tsims, dtitles, dprobe = {}, {}, {}
+        if len(with_duties) > 1:  # one pass over the task and the title matrices, and the probe, for the batch
+            groups = [dvecs[spans[i][0]:spans[i][1]] for i in with_duties]
+            tsims = dict(zip(with_duties, self.ix.task_sims_batch(groups)))
+            if "minilm" in self.ix.emb:
+                dtitles = dict(zip(with_duties, self.ix.duty_titles_batch(groups)))
+            if self.ix.probe is not None:  # dvecs holds exactly the duty rows, in span order
+                got = self.ix.probe.log_probs(dvecs)
+                dprobe = {i: got[spans[i][0]:spans[i][1]] for i in with_duties}
         out = []
         for i, (title, norm, duty_list, notes) in enumerate(prepared):
             dv = dvecs[spans[i][0]:spans[i][1]] if duty_list else None
@@ -181,7 +186,7 @@ class Coder:
                            exclude=self.ix.by_title.get(norm) if exclude_exact else None,
                            sims=sims[i] if sims is not None else None,
                            probe=lps[i] if lps is not None else None, task_sims=tsims.get(i), use=use.get(i),
-                           ml_sims=ml_sims.get(i))
+                           ml_sims=ml_sims.get(i), duty_titles=dtitles.get(i), duty_probe=dprobe.get(i))
             reading = translate.to_english(title) if i not in e5 else None
             lang = "other" if i in e5 else reading.language if reading is not None else "en"
             out.append(self._rank(q, duty_list, notes, top, lang, questions))

@@ -182,7 +182,8 @@ def test_real_pack_second_probes_keep_reworded_english_and_twelve_languages_code
 
     c = Coder(real_pack)
     ok = lambda r, x, k: bool(set(r["soc_codes_acceptable"].split("|")) & {y.soc_code for y in x.candidates[:k]})
-    for name, k, floor in (("reworded_probe2.csv", 1, 0.85), ("multilingual_probe2.csv", 5, 0.6)):
+    for name, k, floor in (("reworded_probe2.csv", 1, 0.85), ("multilingual_probe2.csv", 5, 0.6),
+                           ("reworded_probe3.csv", 1, 0.85), ("multilingual_probe3.csv", 5, 0.65)):  # session 21: 0.908, 0.750
         rows = list(csv.DictReader(open(Path(__file__).parent.parent / "docs/eval" / name, encoding="utf-8")))
         res = c.code_many([(r["title"], None) for r in rows], questions=False)
         assert sum(ok(r, x, k) for r, x in zip(rows, res)) / len(rows) >= floor, name
@@ -218,6 +219,21 @@ def test_real_pack_second_niw_profile_set_has_nine_in_ten_codes_in_the_top_three
              for r, x in zip(rows, res)]
     assert sum(k < 3 for k in ranks) / len(rows) >= 0.88
     assert sum(k < 5 for k in ranks) / len(rows) >= 0.95
+
+
+@pytest.mark.integration
+def test_real_pack_third_niw_profile_set_has_nine_in_ten_codes_in_the_top_three(real_pack):
+    """docs/eval/niw_profiles3.csv: 120 profiles by a helper that never ran socfit (session 21). Blind: top-3 / top-5
+    0.875 / 0.933; with the duties' title vote (feature duty_t) 0.900 / 0.925 (docs/coder.md)."""
+    import csv
+    from pathlib import Path
+
+    rows = list(csv.DictReader(open(Path(__file__).parent.parent / "docs/eval/niw_profiles3.csv", encoding="utf-8")))
+    res = Coder(real_pack).code_many([(r["title"], r["description"]) for r in rows], questions=False)
+    ranks = [next((i for i, c in enumerate(x.candidates) if c.soc_code in r["soc_codes_acceptable"].split("|")), 99)
+             for r, x in zip(rows, res)]
+    assert sum(k < 3 for k in ranks) / len(rows) >= 0.88
+    assert sum(k < 5 for k in ranks) / len(rows) >= 0.9
 
 
 @pytest.mark.integration
@@ -414,6 +430,18 @@ def test_real_pack_two_words_written_as_one_are_split(real_pack):
     assert c.ix.spell("dining roomattendant") == "dining room attendant"
     # a real word is never cut into dictionary words ("compassion" is not compass + ion)
     assert c.ix.spell("compassion notion") == "compassion notion"
+
+
+@pytest.mark.integration
+def test_real_pack_one_slip_in_a_long_word_beats_a_split_and_a_swap_is_one_slip(real_pack):
+    c = Coder(real_pack)
+    # "millright" is a millwright with a letter dropped, not "mill right" (which ranked milling machine setters)
+    assert c.ix.spell("millright") == "millwright"
+    assert c.code("Millright").candidates[0].soc_code == "49-9044"  # Millwrights
+    # compounds with no one-slip word stay split ("farmhand", "waitstaff"-like titles)
+    assert c.ix.spell("farmhand") == "farm hand" and c.ix.spell("kitchenhand") == "kitchen hand"
+    # two swapped letters in a short word count as one slip (Levenshtein counted two)
+    assert c.ix.spell("nusre aide") == "nurse aide"
 
 
 @pytest.mark.integration

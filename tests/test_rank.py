@@ -71,3 +71,47 @@ def test_per_code_columns_count_the_title_words_and_take_a_hidden_titles_own_cou
     assert got["15-2051"][col["cover"]] == pytest.approx(1.0 / 1.5)
     assert got["17-2199"][col["cover"]] == pytest.approx(0.5 / 1.5) and got["15-1252"][col["cover"]] == 1.0
     assert got["15-2051"][col["head"]] == 0.0  # none of its titles ends in "engineer"
+
+
+@pytest.mark.parametrize("m", [5, 31, 200, 4000, 4097])
+def test_top_per_row_finds_exactly_each_rows_largest_entries(m):
+    """The block-maxima floor must never lose one of the k best (rows of 4,000+ take that path; small ones the
+    full partition)."""
+    from socfit.retrieve.index import _top_per_row
+
+    rng = np.random.default_rng(m)
+    sims = rng.standard_normal((7, m)).astype(np.float32)
+    sims[3, :] = sims[3, 0]  # a flat row (all ties) still returns k distinct columns
+    ids, vals = _top_per_row(sims, k=31)
+    k = min(31, m)
+    assert ids.shape == vals.shape == (7, k)
+    for i in range(7):
+        assert len(set(ids[i].tolist())) == k
+        assert np.array_equal(np.sort(vals[i]), np.sort(sims[i])[m - k:])
+        assert np.array_equal(sims[i, ids[i]], vals[i])
+    assert not ids.flags.writeable and not vals.flags.writeable
+
+
+def test_duty_title_vote_shares_the_duties_nearest_titles_and_skips_a_hidden_title():
+    """Feature duty_t: each duty statement votes for the codes of its nearest dictionary titles, weighted by
+    exp((cosine - 1) * 10) times the title's weight for the code; the share goes through log1p(100 x) / log(101).
+    Leave-one-out skips the hidden title, as the other title features do."""
+    ix = _tiny_index()
+    ix.emb["minilm"] = np.eye(4, dtype=np.float32)  # title i's vector is axis i
+    col = rank.FEATURES.index("duty_t")
+    duty = np.array([[0.0, 0.0, 1.0, 0.0]], np.float32)  # exactly "research scientist"
+    q = rank.Query("Scientist", "scientist", None, None, duty)
+    socs, X, _ = rank.features(ix, q)
+    got = dict(zip(socs, X[:, col].tolist()))
+    e = np.exp(-10.0)  # the three other titles are at cosine 0
+    votes = {"19-1029": 0.7, "15-2051": 0.6 + 1.0 * e, "15-1252": 0.6 * e, "17-2199": 0.5 * e}
+    total = sum(votes.values())
+    for soc, v in votes.items():
+        assert got[soc] == pytest.approx(np.log1p(100 * v / total) / np.log(101), rel=1e-5)
+    # the title hidden: 19-1029 had no other title, so it gets nothing from the duties
+    socs, X, _ = rank.features(ix, rank.Query("Scientist", "scientist", None, None, duty, exclude=2))
+    got = dict(zip(socs, X[:, col].tolist()))
+    assert got.get("19-1029", 0.0) == 0.0 and got["15-2051"] > got["15-1252"] > 0
+    # no duties, no vote
+    socs, X, _ = rank.features(ix, rank.Query("Scientist", "scientist", None, None, None))
+    assert not X[:, col].any()

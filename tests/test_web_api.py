@@ -160,6 +160,39 @@ def test_advise_returns_the_advisor_contract(real_client):
     assert d["part6"]["soc_code_boxes"] == d["recommendation"]["soc_code"].split("-")
 
 
+def test_advice_waits_for_a_busy_engine_in_a_worker_thread_and_is_the_same(real_client):
+    """Advice is computed on the event loop's thread, but only when no other thread holds the engine (a batch
+    file's chunk, a report): else it is handed to a worker thread, and the loop stays free for other requests."""
+    import threading
+    import time
+
+    engine = real_client.app.state.engine
+    profile = {**EXAMPLE, "salary": 123_457}  # not cached by another test
+    held, release = threading.Event(), threading.Event()
+
+    def hold():
+        with engine.lock:
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=hold)
+    t.start()
+    held.wait(10)
+    assert engine.advise_json_if_free(profile) is None  # busy: the caller must not wait on the lock itself
+    answer: dict = {}
+    asker = threading.Thread(target=lambda: answer.update(r=real_client.post("/api/advise", json=profile)))
+    asker.start()
+    time.sleep(0.2)
+    health = real_client.get("/api/health")  # the event loop answers others while that advice waits
+    assert health.status_code == 200 and not release.is_set() and "r" not in answer
+    release.set()
+    t.join(10)
+    asker.join(60)
+    r = answer["r"]
+    assert r.status_code == 200
+    assert r.content == engine.advise_json_if_free(profile) == engine.advise_json(profile)
+
+
 @pytest.mark.parametrize("profile, message", [
     ({"job_title": "Engineer", "dutes": ["x"]}, "dutes"),
     ({"duties": ["Write code"]}, "job_title"),

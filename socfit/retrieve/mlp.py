@@ -3,8 +3,8 @@ relative to the other candidates of the same query, and one hidden layer.
 
 Why: a linear score cannot say "trust the duties when the title is weak, and the title when it is strong", and
 cosines from one query are not on the same scale as another's (short duties give flat, low cosines). The
-derived features (each candidate's duty, duty_c, d_max, probe and duty_p values as a z-score within the
-query, and the duty, duty_c and duty_p ranks as 1 / (1 + rank)) and a tanh layer let the model weigh the title against the
+derived features (each candidate's duty, duty_c, d_max, probe, duty_p and duty_t values as a z-score within
+the query, and the duty, duty_c, duty_p and duty_t ranks as 1 / (1 + rank)) and a tanh layer let the model weigh the title against the
 duties by how clearly each one separates the candidates. Trained by ``scripts/train_ranker.py`` on the same
 examples as the linear duties weights; parameters live in ``socfit/data/ranker.json`` (``mlp_duties``,
 ``mlp_duties_vague``). Title-only ranking stays linear: an MLP did not help there (docs/benchmarks.md).
@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 # columns of rank.FEATURES re-expressed within the query (indices, so this module needs no import of rank)
-D_MAX, DUTY, DUTY_C, PROBE, DUTY_P = 2, 8, 12, 13, 14
-Z_COLS = (DUTY, DUTY_C, D_MAX, PROBE, DUTY_P)
-RANK_COLS = (DUTY, DUTY_C, DUTY_P)
+D_MAX, DUTY, DUTY_C, PROBE, DUTY_P, DUTY_T = 2, 8, 12, 13, 14, 16
+Z_COLS = (DUTY, DUTY_C, D_MAX, PROBE, DUTY_P, DUTY_T)
+RANK_COLS = (DUTY, DUTY_C, DUTY_P, DUTY_T)
 
 
 def _z(x: np.ndarray) -> np.ndarray:

@@ -33,12 +33,12 @@ from importlib import resources
 
 import numpy as np
 
-from socfit.retrieve.index import TitleIndex, bm25
+from socfit.retrieve.index import DUTY_TITLES_K, TitleIndex, bm25
 from socfit.retrieve.mlp import MLP, RANK_COLS, Z_COLS
 from socfit.retrieve.probe import FLOOR
 
 FEATURES = ["exact", "exact_uniq", "d_max", "d_vote", "b_max", "b_vote", "occ", "e5", "duty", "prior", "head",
-            "cover", "duty_c", "probe", "duty_p", "tasks"]
+            "cover", "duty_c", "probe", "duty_p", "tasks", "duty_t"]
 TASKS_LOG_SCALE = math.log(200)  # feature ``tasks``: log(number of the code's O*NET tasks) / this
 PROBE_TOP = 5  # codes the title probe brings in as candidates
 USE_MIX = 0.5  # e5 and USE z-scores summed, times this (docs/coder.md step 3)
@@ -61,6 +61,8 @@ class Query:
     hide_tasks: tuple[int, ...] = ()  # task rows hidden from the duty signals (training and the bench only)
     use: np.ndarray | None = None  # Universal Sentence Encoder vector of the raw title (non-English titles)
     ml_sims: np.ndarray | None = None  # precomputed ``multilingual_sims`` over the titles (batch mode)
+    duty_titles: tuple | None = None  # precomputed ``TitleIndex.duty_titles`` of the duties (batch mode)
+    duty_probe: np.ndarray | None = None  # precomputed title-probe log-probabilities of each duty (batch mode)
 
 
 def _data(name: str) -> dict:
@@ -166,6 +168,30 @@ def _duty_signals(ix: TitleIndex, q: Query) -> tuple[dict[str, float], np.ndarra
         c = E[keep].sum(axis=0) if keep else np.zeros(cent.shape[1], np.float32)
         cent[ix.task_socs.index(soc)] = c / max(float(np.linalg.norm(c)), 1e-9)
     return ix.task_soc_max(sims), cent
+
+
+def _duty_title_vote(ix: TitleIndex, q: Query) -> np.ndarray:
+    """Per code slot (``TitleIndex.soc_tables``), the share of the 30 dictionary titles nearest the duties' mean
+    direction it holds (each title weighted like ``d_vote``, exp((cosine - 1) * 10)), as log1p(100 * share) / log(101)
+    in [0, 1]. The title hidden for leave-one-out is skipped. One ``bincount``: best title first, each title's codes
+    in order."""
+    ids, vals = q.duty_titles if q.duty_titles is not None else ix.duty_titles(q.duty_vecs)
+    order = np.lexsort((ids, -vals))  # per duty: best first; ties by title id
+    ids, vals = np.take_along_axis(ids, order, 1), np.take_along_axis(vals, order, 1).astype(np.float64)
+    keep = ids != q.exclude if q.exclude is not None else np.ones(ids.shape, bool)
+    keep &= np.cumsum(keep, axis=1) <= DUTY_TITLES_K
+    ids, vals = ids[keep], vals[keep]
+    t = ix.soc_tables()
+    lo = t.title_ptr[ids]
+    n = t.title_ptr[ids + 1] - lo
+    at = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+    w = np.repeat(np.exp((vals - 1) * 10), n) * t.title_w[at]
+    vote = np.bincount(t.title_slot[at], weights=w, minlength=t.unknown + 1)
+    total = float(vote.sum()) or 1.0
+    return np.log1p(100 * vote / total) / _LOG101
+
+
+_LOG101 = math.log(101)
 
 
 def multilingual_sims(emb: dict[str, np.ndarray], e5: np.ndarray, use: np.ndarray | None) -> np.ndarray:
@@ -291,9 +317,19 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
                 if val >= cut:
                     row(soc)
 
+    duty_votes = None
+    if q.duty_vecs is not None and len(q.duty_vecs) and "minilm" in ix.emb:
+        duty_votes = _duty_title_vote(ix, q)
+        names = ix.soc_tables().names
+        for j in np.lexsort((np.arange(len(duty_votes)), -duty_votes))[:PROBE_TOP].tolist():  # their top codes come in
+            if duty_votes[j] > 0 and j < len(names):
+                row(names[j])
+
     dlp = None
     if q.duty_vecs is not None and len(q.duty_vecs) and ix.probe is not None:
-        dlp = ix.probe.log_probs(q.duty_vecs, q.exclude).mean(axis=0)
+        per_duty = q.duty_probe if q.duty_probe is not None and q.exclude is None else \
+            ix.probe.log_probs(q.duty_vecs, q.exclude)
+        dlp = per_duty.mean(axis=0)
         for j in _top(dlp, PROBE_TOP).tolist():
             row(ix.soc_list[j])
 
@@ -333,6 +369,8 @@ def features(ix: TitleIndex, q: Query) -> tuple[list[str], np.ndarray, dict]:
         # (the full count even for tasks hidden in training: the gold code's lower count would give it away)
         n_tasks = [len(ix.task_rows(soc)) for soc in socs]
         X[:, 15] = [math.log(n) / TASKS_LOG_SCALE if n > 0 else 0.0 for n in n_tasks]
+    if duty_votes is not None:
+        X[:, 16] = duty_votes[slots]
     if lp is not None:
         X[:, 13] = np.where(known, 1.0 - lp[at].astype(np.float64) / FLOOR, 0.0)
     if dlp is not None:

@@ -94,6 +94,16 @@ class Engine:
         """The advice document as JSON bytes, serialised once per cached advice (what the API sends)."""
         return self._advice_entry(profile, candidates)[1]
 
+    def advise_json_if_free(self, profile: dict[str, Any], candidates: int = 4) -> bytes | None:
+        """``advise_json`` now, on the calling thread, if no other thread holds the engine lock; else None (the
+        caller hands the work to a worker thread rather than wait for, say, a batch file's chunk to finish)."""
+        if not self.lock.acquire(blocking=False):
+            return None
+        try:
+            return self._advice_entry(profile, candidates)[1]
+        finally:
+            self.lock.release()
+
     def _advice_entry(self, profile: dict[str, Any], candidates: int) -> tuple[dict[str, Any], bytes]:
         from socfit.advisor import advise
 
