@@ -93,7 +93,7 @@ def test_top_per_row_finds_exactly_each_rows_largest_entries(m):
 
 
 def test_duty_title_vote_shares_the_duties_nearest_titles_and_skips_a_hidden_title():
-    """Feature duty_t: each duty statement votes for the codes of its nearest dictionary titles, weighted by
+    """Feature duty_t: the dictionary titles nearest the duties' mean direction vote for their codes, weighted by
     exp((cosine - 1) * 10) times the title's weight for the code; the share goes through log1p(100 x) / log(101).
     Leave-one-out skips the hidden title, as the other title features do."""
     ix = _tiny_index()
@@ -112,6 +112,15 @@ def test_duty_title_vote_shares_the_duties_nearest_titles_and_skips_a_hidden_tit
     socs, X, _ = rank.features(ix, rank.Query("Scientist", "scientist", None, None, duty, exclude=2))
     got = dict(zip(socs, X[:, col].tolist()))
     assert got.get("19-1029", 0.0) == 0.0 and got["15-2051"] > got["15-1252"] > 0
+    # two statements vote once, for their mean direction (here between "data scientist" and "research scientist")
+    two = np.array([[1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]], np.float32)
+    socs, X, _ = rank.features(ix, rank.Query("Scientist", "scientist", None, None, two))
+    got = dict(zip(socs, X[:, col].tolist()))
+    e, f = np.exp((np.sqrt(0.5) - 1) * 10), np.exp(-10.0)
+    votes = {"15-2051": 1.0 * e + 0.6 * e, "19-1029": 0.7 * e, "15-1252": 0.6 * f, "17-2199": 0.5 * f}
+    total = sum(votes.values())
+    for soc, v in votes.items():
+        assert got[soc] == pytest.approx(np.log1p(100 * v / total) / np.log(101), rel=1e-4)
     # no duties, no vote
     socs, X, _ = rank.features(ix, rank.Query("Scientist", "scientist", None, None, None))
     assert not X[:, col].any()

@@ -326,7 +326,7 @@ class TitleIndex:
         return dict(zip(self.task_socs, best.mean(axis=1).tolist()))
 
 
-DUTY_TITLES_K = 30  # nearest titles per duty statement (feature ``duty_t``)
+DUTY_TITLES_K = 30  # titles nearest the duties' mean direction that vote (feature ``duty_t``)
 
 
 def _mean_direction(vecs: np.ndarray) -> np.ndarray:
