@@ -206,34 +206,33 @@ def test_real_pack_niw_profiles_mostly_have_their_code_in_the_top_three(real_pac
     assert sum(k < 1 for k in ranks) / len(rows) >= 0.6
 
 
+def _profile_ranks(real_pack, name: str) -> list[int]:
+    """Where each profile of docs/eval/<name> finds an acceptable code among its candidates (99: not there)."""
+    import csv
+    from pathlib import Path
+
+    rows = list(csv.DictReader(open(Path(__file__).parent.parent / "docs/eval" / name, encoding="utf-8")))
+    res = Coder(real_pack).code_many([(r["title"], r["description"]) for r in rows], questions=False)
+    return [next((i for i, c in enumerate(x.candidates) if c.soc_code in r["soc_codes_acceptable"].split("|")), 99)
+            for r, x in zip(rows, res)]
+
+
 @pytest.mark.integration
 def test_real_pack_second_niw_profile_set_has_nine_in_ten_codes_in_the_top_three(real_pack):
     """docs/eval/niw_profiles2.csv: 120 more profiles by a helper that never ran socfit (session 18). Blind, before
     the task-count feature: top-3 0.900, top-5 0.975; with it 0.933 / 0.975 (docs/benchmarks.md)."""
-    import csv
-    from pathlib import Path
-
-    rows = list(csv.DictReader(open(Path(__file__).parent.parent / "docs/eval/niw_profiles2.csv", encoding="utf-8")))
-    res = Coder(real_pack).code_many([(r["title"], r["description"]) for r in rows], questions=False)
-    ranks = [next((i for i, c in enumerate(x.candidates) if c.soc_code in r["soc_codes_acceptable"].split("|")), 99)
-             for r, x in zip(rows, res)]
-    assert sum(k < 3 for k in ranks) / len(rows) >= 0.88
-    assert sum(k < 5 for k in ranks) / len(rows) >= 0.95
+    ranks = _profile_ranks(real_pack, "niw_profiles2.csv")
+    assert sum(k < 3 for k in ranks) / len(ranks) >= 0.88
+    assert sum(k < 5 for k in ranks) / len(ranks) >= 0.95
 
 
 @pytest.mark.integration
 def test_real_pack_third_niw_profile_set_has_nine_in_ten_codes_in_the_top_three(real_pack):
     """docs/eval/niw_profiles3.csv: 120 profiles by a helper that never ran socfit (session 21). Blind: top-3 / top-5
     0.875 / 0.933; with the duties' title vote (feature duty_t) 0.900 / 0.925 (docs/coder.md)."""
-    import csv
-    from pathlib import Path
-
-    rows = list(csv.DictReader(open(Path(__file__).parent.parent / "docs/eval/niw_profiles3.csv", encoding="utf-8")))
-    res = Coder(real_pack).code_many([(r["title"], r["description"]) for r in rows], questions=False)
-    ranks = [next((i for i, c in enumerate(x.candidates) if c.soc_code in r["soc_codes_acceptable"].split("|")), 99)
-             for r, x in zip(rows, res)]
-    assert sum(k < 3 for k in ranks) / len(rows) >= 0.88
-    assert sum(k < 5 for k in ranks) / len(rows) >= 0.9
+    ranks = _profile_ranks(real_pack, "niw_profiles3.csv")
+    assert sum(k < 3 for k in ranks) / len(ranks) >= 0.88
+    assert sum(k < 5 for k in ranks) / len(ranks) >= 0.9
 
 
 @pytest.mark.integration
