@@ -176,7 +176,7 @@ def _duty_title_vote(ix: TitleIndex, q: Query) -> np.ndarray:
     in [0, 1]. The title hidden for leave-one-out is skipped. One ``bincount``: best title first, each title's codes
     in order."""
     ids, vals = q.duty_titles if q.duty_titles is not None else ix.duty_titles(q.duty_vecs)
-    order = np.lexsort((ids, -vals))  # per duty: best first; ties by title id
+    order = np.lexsort((ids, -vals))  # best first; ties by title id
     ids, vals = np.take_along_axis(ids, order, 1), np.take_along_axis(vals, order, 1).astype(np.float64)
     keep = ids != q.exclude if q.exclude is not None else np.ones(ids.shape, bool)
     keep &= np.cumsum(keep, axis=1) <= DUTY_TITLES_K
