@@ -336,8 +336,8 @@ def _mean_direction(vecs: np.ndarray) -> np.ndarray:
 
 
 def _top_per_row(sims: np.ndarray, k: int = DUTY_TITLES_K + 1, block: int = 128) -> tuple[np.ndarray, np.ndarray]:
-    """Column ids and values of each row's k largest entries (unsorted), read-only. Exact, and ~3x faster than
-    ``argpartition`` over 47,000 titles: the k-th largest of the row's block maxima (blocks of 128) is a floor
+    """Column ids and values of each row's k largest entries (unsorted), read-only. Exact, and ~7x faster than
+    ``argpartition`` over 47,000 titles (0.055 against 0.37 ms a row): the k-th largest of the row's block maxima (blocks of 128) is a floor
     that at least k entries reach (each of the k best blocks has one), and leaves ~50 a row to choose from."""
     n, m = sims.shape
     k = min(k, m)
